@@ -1,0 +1,78 @@
+# connector_smartbill: `make demo` and `make test` are the two commands a newcomer needs.
+# Everything else here is what those two install and run, idempotently, on a fresh machine.
+
+ODOO_SRC ?= /opt/odoo19
+VENV ?= .venv
+PYTHON ?= python3
+DEMO_DB ?= smartbill_demo
+TEST_DB ?= smartbill_test
+SIM_PORT ?= 8787
+
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEB_PACKAGES := libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
+OCA_WHEELS := odoo-addon-queue_job==19.0.2.4.0.1 odoo-addon-component==19.0.1.0.1.6 \
+	odoo-addon-component_event==19.0.1.0.0.9 odoo-addon-connector==19.0.1.0.0.5
+
+export ODOO_SRC
+
+.PHONY: help demo test pytest odoo-test lint sim venv check-odoo debs clean
+
+help:
+	@echo "make demo   install connector_smartbill in '$(DEMO_DB)' and run the demo synchronisation"
+	@echo "make test   run the pure-Python tests and the Odoo tests (fresh database '$(TEST_DB)')"
+	@echo "make lint   ruff and pylint-odoo, as pre-commit runs them"
+	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
+
+check-odoo:
+	@test -f "$(ODOO_SRC)/odoo-bin" || { \
+	  echo "ERROR: no Odoo 19.0 tree at ODOO_SRC=$(ODOO_SRC) (odoo-bin not found)." >&2; \
+	  echo "       Put an Odoo 19.0 Community source tree there or set ODOO_SRC; see README.rst." >&2; \
+	  exit 1; }
+
+debs:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt tools/constraints-build.txt | check-odoo debs
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q "pip==24.3.1" "setuptools<81" wheel
+	PIP_CONSTRAINT=$(CURDIR)/tools/constraints-build.txt \
+	  $(PY) -m pip install -q -r $(ODOO_SRC)/requirements.txt
+	$(PY) -m pip install -q --no-deps -e $(ODOO_SRC) --config-settings editable_mode=compat
+	$(PY) -m pip install -q $(OCA_WHEELS) -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+pytest: $(STAMP)
+	$(PY) -m pytest tests/
+
+odoo-test: $(STAMP)
+	$(PY) tools/odoo.py test --db $(TEST_DB)
+
+# Both layers run even when the first fails; the target fails if either did.
+test: $(STAMP)
+	@rc=0; \
+	$(PY) -m pytest tests/ | tee $(VENV)/pytest.log || rc=1; \
+	$(PY) tools/odoo.py test --db $(TEST_DB) || rc=1; \
+	echo "== summary =="; \
+	echo "pytest: $$(tail -n 1 $(VENV)/pytest.log | tr -d '=')"; \
+	cat $(VENV)/odoo-test.summary 2>/dev/null || echo "odoo: no result"; \
+	exit $$rc
+
+demo: $(STAMP)
+	$(PY) tools/odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT)
+
+sim: $(STAMP)
+	$(PY) -m tests.smartbill_sim --port $(SIM_PORT) --dataset demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pylint --load-plugins=pylint_odoo --rcfile=.pylintrc connector_smartbill
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

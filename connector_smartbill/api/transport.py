@@ -1,0 +1,195 @@
+"""HTTP plumbing shared by the V1 and V3 clients.
+
+One ``requests.Session`` per client (connection reuse), explicit timeouts, the shared
+rate limiter before every call, bounded retries with exponential backoff and jitter for
+transient failures only. Each API subclass turns an answer into data or into one of the
+errors of :mod:`.errors`; this module never sees a token in clear outside the session's
+auth, and scrubs every message it raises.
+"""
+
+import json
+import logging
+import random
+import time
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+
+import requests
+
+from .errors import RateLimitedError, SmartBillError, TransientError
+from .limiter import shared_limiter
+
+_logger = logging.getLogger(__name__)
+
+VERSION = "19.0.1.0.0"
+USER_AGENT = f"connector_smartbill/{VERSION} (Odoo; +https://github.com/OCA)"
+REDACTED = "***"
+
+
+def retry_after_seconds(value):
+    """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def header_number(headers, name):
+    try:
+        return float(headers[name])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class BaseClient:
+    """Common behaviour; subclasses set ``api`` and ``limit`` and implement
+    :meth:`_auth` and :meth:`_error_for`."""
+
+    api = None
+    limit = None
+
+    def __init__(
+        self,
+        base_url,
+        token,
+        *,
+        timeout=(5.0, 30.0),
+        limit=None,
+        margin=0.1,
+        max_retries=3,
+        max_retry_seconds=60.0,
+        backoff=0.5,
+        max_rate_wait=30.0,
+        session=None,
+    ):
+        if not token:
+            raise SmartBillError("A SmartBill API token is required")
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_seconds = max_retry_seconds
+        self.backoff = backoff
+        self.max_rate_wait = max_rate_wait
+        self.limiter = shared_limiter(self.api, token, limit or self.limit, margin)
+        self._secrets = [token]
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self._auth(token)
+        self.calls = 0
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.base_url}>"
+
+    def _auth(self, token):
+        raise NotImplementedError
+
+    def _error_for(self, response, body):
+        """The error an answer stands for, or None when it is a success."""
+        raise NotImplementedError
+
+    # -- secrets --------------------------------------------------------------
+    def redact(self, text):
+        text = str(text)
+        for secret in self._secrets:
+            if secret:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    # -- one logical call, with retries ----------------------------------------
+    def request(self, path, params=None, *, accept="application/json"):
+        """GET ``path`` and return ``(response, body)``; ``body`` is the decoded JSON
+        (Decimals for numbers with a fraction) or None for binary answers."""
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(url, params, accept)
+            except TransientError as err:
+                elapsed = time.monotonic() - started
+                delay = self._retry_delay(err, attempt)
+                if (
+                    attempt > self.max_retries
+                    or delay is None
+                    or elapsed + delay > self.max_retry_seconds
+                ):
+                    raise
+                _logger.info(
+                    "SmartBill %s %s: %s; retry %d/%d in %.1f s",
+                    self.api,
+                    path,
+                    err,
+                    attempt,
+                    self.max_retries,
+                    delay,
+                )
+                time.sleep(delay)
+
+    def _retry_delay(self, err, attempt):
+        """Seconds before the next attempt, or None when we should not wait here."""
+        if isinstance(err, RateLimitedError):
+            self.limiter.block_until(err.retry_at or time.time() + 1)
+            wait = max(0.0, (err.retry_at or 0) - time.time())
+            # The limiter sleeps before the next call; beyond max_rate_wait the caller
+            # (a queue job) is better off being retried later than holding a worker.
+            return 0.0 if wait <= self.max_rate_wait else None
+        backoff = self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)
+        if err.retry_at:
+            backoff = max(backoff, err.retry_at - time.time())
+        return backoff
+
+    def _attempt(self, url, params, accept):
+        endpoint = url[len(self.base_url) :] or "/"
+        self.limiter.acquire(max_wait=self.max_rate_wait)
+        self.calls += 1
+        try:
+            response = self.session.get(
+                url, params=params, headers={"Accept": accept}, timeout=self.timeout
+            )
+            content = response.content
+        except requests.Timeout as err:
+            raise TransientError(
+                f"SmartBill did not answer in time ({type(err).__name__})", endpoint=endpoint
+            ) from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
+            raise TransientError(
+                f"Connection to SmartBill failed ({type(err).__name__})", endpoint=endpoint
+            ) from None
+        self._observe_headers(response.headers)
+        body = None
+        if accept == "application/json" or "json" in response.headers.get("Content-Type", ""):
+            body = self._decode_json(response, content)
+        error = self._error_for(response, body)
+        if error is not None:
+            raise error.scrubbed(self.redact, endpoint)
+        return response, body
+
+    def _decode_json(self, response, content):
+        """JSON with exact decimals; None when the body is not JSON (HTML error pages,
+        truncated answers): :meth:`_error_for` decides what that means."""
+        try:
+            return json.loads(content.decode("utf-8"), parse_float=Decimal)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return None
+
+    def _observe_headers(self, headers):
+        reset_at = header_number(headers, "X-RateLimit-Reset")
+        self.limiter.observe(
+            remaining=header_number(headers, "X-RateLimit-Remaining"),
+            reset_at=reset_at,
+            daily_remaining=header_number(headers, "X-RateLimit-Daily-Remaining"),
+        )
+
+    @staticmethod
+    def unparseable(response):
+        """The error for an answer that should be JSON and is not."""
+        status = response.status_code
+        kind = "HTML page" if "<html" in response.text[:500].lower() else "malformed JSON"
+        return TransientError(f"SmartBill answered with a {kind}", status=status)

@@ -1,0 +1,56 @@
+"""Fixtures for the pure-Python layer: a SmartBill simulator on 127.0.0.1 with a 1-second
+rate-limit window (SmartBill's is 10 s), and clients configured to match."""
+
+import pytest
+
+from connector_smartbill.api import (
+    RateLimit,
+    SmartBillV1Client,
+    SmartBillV3Client,
+)
+from connector_smartbill.api.limiter import forget_limiters
+from tests.smartbill_sim import SimServer, generate
+
+WINDOW = 1.0
+FAST_V1 = RateLimit(calls=30, window=WINDOW)
+FAST_V3 = RateLimit(calls=60, window=WINDOW, daily=50_000)
+CLIENT_OPTIONS = {"timeout": (1.0, 1.0), "backoff": 0.05, "max_rate_wait": 5.0}
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return generate("demo", seed=7)
+
+
+@pytest.fixture(scope="session")
+def server(dataset):
+    sim = SimServer(dataset, window=WINDOW, v1_block_seconds=3.0).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def sim(server):
+    forget_limiters()
+    server.reset_usage()
+    yield server
+    server.reset_usage()
+
+
+@pytest.fixture
+def v1(sim, dataset):
+    return SmartBillV1Client(
+        dataset.email,
+        dataset.v1_token,
+        dataset.cif,
+        base_url=sim.url,
+        limit=FAST_V1,
+        **CLIENT_OPTIONS,
+    )
+
+
+@pytest.fixture
+def v3(sim, dataset):
+    return SmartBillV3Client(
+        dataset.v3_token, dataset.cif, base_url=sim.url, limit=FAST_V3, **CLIENT_OPTIONS
+    )
