@@ -16,7 +16,7 @@ OCA_WHEELS := odoo-addon-queue_job==19.0.2.4.0.1 odoo-addon-component==19.0.1.0.
 
 export ODOO_SRC
 
-.PHONY: help demo test pytest odoo-test lint sim venv check-odoo debs clean
+.PHONY: help demo test pytest odoo-test lint sim venv check-odoo debs db-up clean
 
 help:
 	@echo "make demo   install connector_smartbill in '$(DEMO_DB)' and run the demo synchronisation"
@@ -37,6 +37,10 @@ debs:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# PostgreSQL is started by the machine; start it if it is not (CI on a fresh machine).
+db-up:
+	@pg_isready -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt tools/constraints-build.txt | check-odoo debs
@@ -48,31 +52,32 @@ $(STAMP): requirements.txt requirements-dev.txt tools/constraints-build.txt | ch
 	$(PY) -m pip install -q $(OCA_WHEELS) -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-pytest: $(STAMP)
+pytest: $(STAMP) db-up
 	$(PY) -m pytest tests/
 
-odoo-test: $(STAMP)
-	$(PY) tools/odoo.py test --db $(TEST_DB)
+odoo-test: $(STAMP) db-up
+	$(PY) tools/run_odoo.py test --db $(TEST_DB)
 
 # Both layers run even when the first fails; the target fails if either did.
-test: $(STAMP)
+test: $(STAMP) db-up
 	@rc=0; \
 	$(PY) -m pytest tests/ | tee $(VENV)/pytest.log || rc=1; \
-	$(PY) tools/odoo.py test --db $(TEST_DB) || rc=1; \
+	$(PY) tools/run_odoo.py test --db $(TEST_DB) || rc=1; \
 	echo "== summary =="; \
 	echo "pytest: $$(tail -n 1 $(VENV)/pytest.log | tr -d '=')"; \
 	cat $(VENV)/odoo-test.summary 2>/dev/null || echo "odoo: no result"; \
 	exit $$rc
 
-demo: $(STAMP)
-	$(PY) tools/odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT)
+demo: $(STAMP) db-up
+	$(PY) tools/run_odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT)
 
 sim: $(STAMP)
 	$(PY) -m tests.smartbill_sim --port $(SIM_PORT) --dataset demo
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pylint --load-plugins=pylint_odoo --rcfile=.pylintrc connector_smartbill
+	$(VENV)/bin/pylint --rcfile=.pylintrc connector_smartbill
+	$(PY) tools/gen_addon_readme.py --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

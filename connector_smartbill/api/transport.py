@@ -30,10 +30,8 @@ def retry_after_seconds(value):
     """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent."""
     if not value:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    if value.replace(".", "", 1).isdigit():
+        return float(value)
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
@@ -45,6 +43,19 @@ def header_number(headers, name):
         return float(headers[name])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+class _TimeoutAdapter(requests.adapters.HTTPAdapter):
+    """Applies the client's (connect, read) timeouts to every request of the session,
+    so that no call can hang, whoever sends it."""
+
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def send(self, request, **kwargs):
+        kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
 
 
 class BaseClient:
@@ -71,7 +82,6 @@ class BaseClient:
         if not token:
             raise SmartBillError("A SmartBill API token is required")
         self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
         self.max_retries = max_retries
         self.max_retry_seconds = max_retry_seconds
         self.backoff = backoff
@@ -80,6 +90,9 @@ class BaseClient:
         self._secrets = [token]
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        adapter = _TimeoutAdapter(timeout)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self._auth(token)
         self.calls = 0
 
@@ -150,9 +163,7 @@ class BaseClient:
         self.limiter.acquire(max_wait=self.max_rate_wait)
         self.calls += 1
         try:
-            response = self.session.get(
-                url, params=params, headers={"Accept": accept}, timeout=self.timeout
-            )
+            response = self.session.get(url, params=params, headers={"Accept": accept})
             content = response.content
         except requests.Timeout as err:
             raise TransientError(

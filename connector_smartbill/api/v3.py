@@ -103,7 +103,8 @@ class SmartBillV3Client(BaseClient):
     def get(self, resource, record_id):
         prefix, model, _allowed = RESOURCES[resource]
         if not (record_id or "").startswith(prefix) or not _ID.match(record_id):
-            raise ValidationError(f"Malformed {resource} id {record_id!r}", code="malformed_id")
+            message = f"Malformed {resource} id {record_id!r}"
+            raise ValidationError(message, code="malformed_id")
         return model.model_validate(self.request(f"{resource}/{record_id}")[1])
 
     # -- named endpoints ----------------------------------------------------------

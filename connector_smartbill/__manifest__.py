@@ -1,0 +1,20 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "SmartBill Connector",
+    "summary": "Mirror SmartBill (Romania) invoices, partners, products and payments into Odoo",
+    "version": "19.0.1.0.0",
+    "category": "Connector",
+    "website": "https://github.com/OCA/connector-smartbill",
+    "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["account", "connector"],
+    "external_dependencies": {"python": ["lxml", "pydantic", "requests"]},
+    "data": [
+        "security/smartbill_security.xml",
+        "security/ir.model.access.csv",
+        "views/smartbill_backend_views.xml",
+        "views/smartbill_menus.xml",
+    ],
+}

@@ -1,0 +1,189 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ...api import (
+    DEFAULT_BASE_URL,
+    V3_LIMIT,
+    RateLimit,
+    SmartBillError,
+    SmartBillV1Client,
+    SmartBillV3Client,
+)
+
+MANAGER = "connector_smartbill.group_smartbill_manager"
+# a Romanian CIF: CUI digits, "RO" in front for VAT payers
+_CIF = re.compile(r"^(RO)?\d{2,10}$")
+
+
+def normalize_cif(value):
+    """``ro 123`` / ``RO-123`` / `` RO123 `` -> ``RO123``; digits-only stays digits."""
+    if not value:
+        return value
+    return re.sub(r"[\s.\-]", "", value).upper()
+
+
+class SmartBillBackend(models.Model):
+    """One SmartBill company (CIF) feeding one Odoo company."""
+
+    _name = "smartbill.backend"
+    _inherit = ["connector.backend", "mail.thread"]
+    _description = "SmartBill Backend"
+    _order = "name"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    company_vat_code = fields.Char(
+        "SmartBill company CIF",
+        required=True,
+        help="The CIF of the company in SmartBill, e.g. RO12345678 (VAT payer) or 12345678.",
+    )
+    base_url = fields.Char(
+        "API base URL",
+        required=True,
+        default=DEFAULT_BASE_URL,
+        help="SmartBill's V1 base URL; V3 is called below it. Change it only to point at a "
+        "test server or the SmartBill simulator.",
+    )
+    email = fields.Char("V1 e-mail", required=True, help="The SmartBill user of the API token.")
+    v1_token = fields.Char(
+        "V1 API token",
+        groups=MANAGER,
+        copy=False,
+        help="SmartBill > Contul Meu > Integrari > API (looks like 003|5088...).",
+    )
+    v3_token = fields.Char(
+        "V3 API token",
+        groups=MANAGER,
+        copy=False,
+        help="Bearer token of SmartBill's V3 API, for clients, suppliers, products and "
+        "warehouses.",
+    )
+    rate_limit_window = fields.Float(
+        "Rate limit window (s)",
+        default=10.0,
+        groups=MANAGER,
+        help="SmartBill counts calls per 10 seconds; change only for a test server.",
+    )
+    v1_rate_limit = fields.Integer("V1 calls per window", default=30, groups=MANAGER)
+    v3_rate_limit = fields.Integer("V3 reads per window", default=60, groups=MANAGER)
+    rate_limit_margin = fields.Float(
+        "Rate limit margin",
+        default=0.1,
+        groups=MANAGER,
+        help="Share of SmartBill's limit kept in reserve: 0.1 sends at most 27 of 30 calls.",
+    )
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
+        default="unknown",
+        readonly=True,
+        copy=False,
+    )
+    connection_message = fields.Text(readonly=True, copy=False)
+    connection_checked_at = fields.Datetime(readonly=True, copy=False)
+
+    _cif_company_unique = models.Constraint(
+        "unique(company_vat_code, company_id)",
+        "This SmartBill company already has a backend for this Odoo company.",
+    )
+
+    # -- CIF ----------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "company_vat_code" in vals:
+                vals["company_vat_code"] = normalize_cif(vals["company_vat_code"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "company_vat_code" in vals:
+            vals = {**vals, "company_vat_code": normalize_cif(vals["company_vat_code"])}
+        return super().write(vals)
+
+    @api.constrains("company_vat_code")
+    def _check_company_vat_code(self):
+        for backend in self:
+            if not _CIF.match(backend.company_vat_code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "%(cif)s is not a Romanian CIF: expected the CUI digits, with RO in "
+                        "front for a VAT payer (e.g. RO12345678).",
+                        cif=backend.company_vat_code,
+                    )
+                )
+
+    # -- clients ---------------------------------------------------------------------
+    def _limits(self, calls, daily=None):
+        backend = self.sudo()
+        limit = RateLimit(calls, backend.rate_limit_window, daily)
+        return {"limit": limit, "margin": backend.rate_limit_margin}
+
+    def _v1_client(self):
+        """The V1 client of this backend. Tokens are read with sudo (jobs run as any
+        user) and never leave this method except inside the client."""
+        self.ensure_one()
+        backend = self.sudo()
+        if not backend.v1_token:
+            raise UserError(self.env._("Backend %s has no V1 API token.", self.name))
+        return SmartBillV1Client(
+            self.email,
+            backend.v1_token,
+            self.company_vat_code,
+            base_url=self.base_url,
+            **self._limits(backend.v1_rate_limit),
+        )
+
+    def _v3_client(self):
+        self.ensure_one()
+        backend = self.sudo()
+        if not backend.v3_token:
+            raise UserError(self.env._("Backend %s has no V3 API token.", self.name))
+        return SmartBillV3Client(
+            backend.v3_token,
+            self.company_vat_code,
+            base_url=self.base_url,
+            **self._limits(backend.v3_rate_limit, daily=V3_LIMIT.daily),
+        )
+
+    # -- Test connection ----------------------------------------------------------------
+    def _check_connection(self):
+        """Call each configured API once; return ``(ok, message)``."""
+        self.ensure_one()
+        try:
+            lines = [self.env._("V1: connected, %s VAT rates.", len(self._v1_client().taxes()))]
+            if self.sudo().v3_token:
+                client = self._v3_client()
+                client.page_size = 1
+                next(iter(client.warehouses()), None)
+                lines.append(self.env._("V3: connected."))
+        except (SmartBillError, UserError) as err:
+            return False, str(err)
+        return True, "\n".join(lines)
+
+    def action_test_connection(self):
+        self.ensure_one()
+        ok, message = self._check_connection()
+        self.write(
+            {
+                "connection_state": "ok" if ok else "failed",
+                "connection_message": message,
+                "connection_checked_at": fields.Datetime.now(),
+            }
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("SmartBill connection"),
+                "message": message,
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -1,0 +1,178 @@
+"""Run Odoo for this repository: ``test`` (the Odoo test layer) and ``demo``.
+
+Called by the Makefile with the project's virtualenv. The Odoo tree comes from
+``ODOO_SRC``; databases this script creates carry a comment, and it only ever drops a
+database that carries it.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+REPO = Path(__file__).resolve().parent.parent
+MARK = "created by connector_smartbill (make test / make demo)"
+RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
+
+
+def odoo_src():
+    src = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
+    if not (src / "odoo-bin").is_file():
+        sys.exit(f"ERROR: no Odoo 19.0 tree at ODOO_SRC={src} (odoo-bin not found); see README.rst")
+    return src
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def recreate_database(name):
+    """Drop ``name`` if this script created it, then create it empty and marked."""
+    conn = psycopg2.connect(dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as cr:
+        cr.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        )
+        row = cr.fetchone()
+        if row is not None:
+            if row[0] != MARK:
+                sys.exit(
+                    f"ERROR: database {name!r} exists and was not created by this script; "
+                    "choose another name (TEST_DB / DEMO_DB)"
+                )
+            cr.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        cr.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
+                sql.Identifier(name)
+            )
+        )
+        cr.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(name), sql.Literal(MARK))
+        )
+    conn.close()
+
+
+def odoo_command(src, db, *extra):
+    return [
+        sys.executable,
+        str(src / "odoo-bin"),
+        "--database",
+        db,
+        "--addons-path",
+        f"{src / 'addons'},{REPO}",
+        "--http-port",
+        str(free_port()),
+        "--without-demo" if "--with-demo" not in extra else "--with-demo",
+        "--stop-after-init",
+        *[e for e in extra if e != "--with-demo"],
+    ]
+
+
+def run_logged(command, log_path):
+    """Run ``command``, echo and keep its output; return (exit code, lines)."""
+    lines = []
+    with (
+        open(log_path, "w") as log,
+        subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=REPO,
+        ) as proc,
+    ):
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            log.write(line)
+            lines.append(line)
+    return proc.returncode, lines
+
+
+def cmd_test(args):
+    src = odoo_src()
+    recreate_database(args.db)
+    venv = Path(sys.prefix)
+    code, lines = run_logged(
+        odoo_command(
+            src,
+            args.db,
+            "--with-demo",
+            "-i",
+            "connector_smartbill",
+            "--test-enable",
+            "--test-tags",
+            "/connector_smartbill",
+            "--log-level",
+            "info",
+        ),
+        venv / "odoo-test.log",
+    )
+    results = [RESULT.search(line) for line in lines]
+    results = [r for r in results if r]
+    problems = [line for line in lines if LOG_PROBLEM.match(line)]
+    if results:
+        failed, errors, total = (int(g) for g in results[-1].groups())
+    else:
+        failed, errors, total = 0, 1, 0
+    bad = failed + errors
+    summary = f"odoo: {total - bad} passed, {bad} failed"
+    (venv / "odoo-test.summary").write_text(summary + "\n")
+    reasons = []
+    if code:
+        reasons.append(f"odoo-bin exited with {code}")
+    if total == 0:
+        reasons.append("no Odoo test ran")
+    if problems:
+        reasons.append(f"{len(problems)} ERROR/CRITICAL log line(s), first: {problems[0].strip()}")
+    for reason in reasons:
+        print(f"FAILED: {reason}")
+    print(summary)
+    return 1 if reasons or bad else 0
+
+
+def cmd_demo(args):
+    src = odoo_src()
+    recreate_database(args.db)
+    code, _lines = run_logged(
+        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill"),
+        Path(sys.prefix) / "odoo-demo.log",
+    )
+    if code:
+        return code
+    return subprocess.call(
+        [
+            sys.executable,
+            str(REPO / "tools" / "demo.py"),
+            "--db",
+            args.db,
+            "--sim-port",
+            str(args.sim_port),
+        ],
+        cwd=REPO,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("test", "demo"):
+        p = sub.add_parser(name)
+        p.add_argument("--db", required=True)
+        p.add_argument("--sim-port", type=int, default=8787)
+    args = parser.parse_args()
+    return {"test": cmd_test, "demo": cmd_demo}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
