@@ -14,7 +14,11 @@
     "data": [
         "security/smartbill_security.xml",
         "security/ir.model.access.csv",
+        "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
+        "data/smartbill_data.xml",
         "views/smartbill_backend_views.xml",
+        "views/smartbill_binding_views.xml",
         "views/smartbill_menus.xml",
     ],
 }

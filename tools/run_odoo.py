@@ -126,7 +126,7 @@ def cmd_test(args):
     else:
         failed, errors, total = 0, 1, 0
     bad = failed + errors
-    summary = f"odoo: {total - bad} passed, {bad} failed"
+    summary = f"odoo: {max(total - bad, 0)} passed, {bad} failed"
     (venv / "odoo-test.summary").write_text(summary + "\n")
     reasons = []
     if code:

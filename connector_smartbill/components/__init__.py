@@ -1,0 +1,5 @@
+from . import core
+from . import adapter
+from . import binder
+from . import mapper
+from . import importer

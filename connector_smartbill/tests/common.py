@@ -10,7 +10,10 @@ checkout of the repository.
 import sys
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import TransactionCase
+
+from odoo.addons.queue_job.exception import JobError
 
 from ..api.limiter import forget_limiters
 
@@ -56,3 +59,67 @@ class SmartBillCase(TransactionCase):
         super().setUp()
         forget_limiters()
         self.sim.reset_usage()
+
+
+class MasterDataCase(SmartBillCase):
+    """A company with Romanian VAT taxes (excluded and price-included) and helpers to
+    run the jobs an import enqueues, as the job runner would: by priority, each in its
+    own savepoint, a failure kept with its job."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.backend.company_id
+        cls.taxes = {}
+        for use in ("sale", "purchase"):
+            for rate in (21, 11, 0):
+                for included in (False, True) if use == "sale" and rate else (False,):
+                    cls.taxes[use, rate, included] = cls.env["account.tax"].create(
+                        {
+                            "name": f"RO {use} {rate}%{' incl.' if included else ''}",
+                            "amount": rate,
+                            "amount_type": "percent",
+                            "type_tax_use": use,
+                            "company_id": cls.company.id,
+                            "price_include_override": "tax_included"
+                            if included
+                            else "tax_excluded",
+                        }
+                    )
+        # the demo company keeps its books in USD: 1 USD = 4 RON = 0.2 EUR
+        for xmlid, rate in (("base.RON", 4.0), ("base.EUR", 0.2)):
+            currency = cls.env.ref(xmlid)
+            currency.active = True
+            cls.env["res.currency.rate"].search([("currency_id", "=", currency.id)]).unlink()
+            cls.env["res.currency.rate"].create(
+                {
+                    "currency_id": currency.id,
+                    "rate": rate,
+                    "name": fields.Date.today(),
+                    "company_id": cls.company.id,
+                }
+            )
+
+    def map_zero_rates(self):
+        """0 % has several meanings (reverse charge, exempt): the accountant chooses."""
+        rows = self.backend.tax_map_ids.filtered(lambda r: r.percentage == 0)
+        rows.filtered(lambda r: not r.vat_included).write(
+            {
+                "sale_tax_id": self.taxes["sale", 0, False].id,
+                "purchase_tax_id": self.taxes["purchase", 0, False].id,
+            }
+        )
+
+    def perform_all(self, trap):
+        """Run every trapped job, and the jobs they enqueue, until none is left.
+        Returns (results, failures) with failures as (job, error)."""
+        results, failures = [], []
+        while trap.enqueued_jobs:
+            jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
+            for job in sorted(jobs, key=lambda j: j.priority):
+                try:
+                    with self.env.cr.savepoint():
+                        results.append(job.perform())
+                except JobError as err:
+                    failures.append((job, err))
+        return results, failures

@@ -124,9 +124,8 @@ SERVICES = [
 ]
 UNITS = ["buc", "kg", "l", "m", "ora", "luna", "set"]
 
-# SmartBill's rates since 1 Aug 2025, and the ones before (still on older documents).
+# SmartBill's rates since 1 Aug 2025
 TAXES_2026 = [("Normala", 21), ("Redusa", 11), ("Taxare inversa", 0), ("SDD", 0), ("SFDD", 0)]
-OLD_RATES = [19, 9, 5]
 CUI_WEIGHTS = [7, 5, 3, 2, 1, 7, 5, 3, 2]
 
 
@@ -274,15 +273,9 @@ def _product(rng, seed, index):
         cn_code = None
     else:
         base, unit, cn_code = rng.choice(GOODS)
-    rate = rng.choices([21, 11, 0, 19, 9, 5], weights=[60, 15, 5, 10, 6, 4])[0]
-    vat_name = {
-        21: "Normala",
-        19: "Normala",
-        11: "Redusa",
-        9: "Redusa",
-        5: "Redusa locuinte",
-        0: "Taxare inversa",
-    }[rate]
+    # product cards carry today's rates (SmartBill moved them on 1 Aug 2025)
+    rate = rng.choices([21, 11, 0], weights=[75, 20, 5])[0]
+    vat_name = {21: "Normala", 11: "Redusa", 0: "Taxare inversa"}[rate]
     return {
         "id": stable_id("prod", seed, "product", index),
         "name": f"{base} {index}",
@@ -294,7 +287,7 @@ def _product(rng, seed, index):
         "currency": "EUR" if rng.random() < 0.1 else "RON",
         "vatPercentage": rate,
         "vatName": vat_name,
-        "isVatIncluded": rng.random() < 0.2,
+        "isVatIncluded": rate > 0 and rng.random() < 0.2,
         "cnCode": cn_code,
         "cpvCode": None,
         "countryOfOrigin": "RO",
@@ -375,7 +368,8 @@ def generate(preset="demo", seed=1, **overrides):
     for i in range(sizes.clients):
         client, cui = _client(rng, seed, i)
         data.clients.append(client)
-        if client["vatCode"].removeprefix("RO").isdigit() and len(shared) < sizes.shared_cui:
+        is_cui = cui and client["vatCode"].removeprefix("RO") == cui
+        if is_cui and len(shared) < sizes.shared_cui:
             shared.append(cui)
     for i in range(sizes.suppliers):
         cui = shared[i] if i < len(shared) else None

@@ -5,6 +5,9 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.queue_job.delay import chain, group
+from odoo.addons.queue_job.job import identity_exact
+
 from ...api import (
     DEFAULT_BASE_URL,
     V3_LIMIT,
@@ -13,6 +16,7 @@ from ...api import (
     SmartBillV1Client,
     SmartBillV3Client,
 )
+from ...exceptions import api_errors
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
 # a Romanian CIF: CUI digits, "RO" in front for VAT payers
@@ -87,6 +91,19 @@ class SmartBillBackend(models.Model):
     )
     connection_message = fields.Text(readonly=True, copy=False)
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
+
+    # when the last batch of each entity succeeded (set by the batch job itself)
+    taxes_imported_at = fields.Datetime("VAT rates imported", readonly=True, copy=False)
+    workpoints_imported_at = fields.Datetime("Workpoints imported", readonly=True, copy=False)
+    series_imported_at = fields.Datetime("Series imported", readonly=True, copy=False)
+    partners_imported_at = fields.Datetime("Partners imported", readonly=True, copy=False)
+    products_imported_at = fields.Datetime("Products imported", readonly=True, copy=False)
+    tax_map_ids = fields.One2many("smartbill.tax.map", "backend_id", "VAT mapping")
+    workpoint_ids = fields.One2many("smartbill.workpoint", "backend_id", "Workpoints")
+    series_ids = fields.One2many("smartbill.series", "backend_id", "Series")
+    partner_count = fields.Integer(compute="_compute_counts")
+    product_count = fields.Integer(compute="_compute_counts")
+    failed_job_count = fields.Integer("Failed jobs", compute="_compute_counts")
 
     _cif_company_unique = models.Constraint(
         "unique(company_vat_code, company_id)",
@@ -186,4 +203,121 @@ class SmartBillBackend(models.Model):
                 "sticky": not ok,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
+        }
+
+    # -- imports --------------------------------------------------------------------------
+    def _compute_counts(self):
+        for backend in self:
+            domain = [("backend_id", "=", backend._origin.id)]
+            backend.partner_count = self.env["smartbill.res.partner"].search_count(domain)
+            backend.product_count = self.env["smartbill.product.product"].search_count(domain)
+            backend.failed_job_count = (
+                self.env["queue.job"]
+                .sudo()
+                .search_count([*backend._jobs_domain(), ("state", "=", "failed")])
+            )
+
+    def _jobs_domain(self):
+        # jobs get the backend record as argument, never its credentials
+        return [("func_string", "like", f"smartbill.backend({self._origin.id},)")]
+
+    def _batch(self, model_name):
+        """The delayable batch import of ``model_name`` for this backend."""
+        model = self.env[model_name]
+        return model.delayable(
+            priority=model._smartbill_priority,
+            identity_key=identity_exact,
+            description=self.env._(
+                "SmartBill %(what)s of %(backend)s", what=model._description, backend=self.name
+            ),
+        ).import_batch(self)
+
+    def import_taxes(self):
+        """Job: SmartBill's VAT rates into the VAT mapping (new rows only)."""
+        self.ensure_one()
+        with api_errors():
+            taxes = self._v1_client().taxes()
+        created = self.env["smartbill.tax.map"].prefill(self, taxes)
+        self.taxes_imported_at = fields.Datetime.now()
+        return f"{len(taxes)} SmartBill VAT rates, {len(created)} mapping rows created"
+
+    def _master_data_chain(self):
+        """VAT rates first (products need them), then the rest side by side."""
+        self.ensure_one()
+        taxes = self.delayable(priority=1, identity_key=identity_exact).import_taxes()
+        return chain(
+            taxes,
+            group(
+                self._batch("smartbill.workpoint"),
+                self._batch("smartbill.series"),
+                self._batch("smartbill.product.product"),
+                self._batch("smartbill.res.partner"),
+            ),
+        )
+
+    def action_import_master_data(self):
+        for backend in self:
+            backend._master_data_chain().delay()
+        return self._notify_queued(self.env._("Master data import queued."))
+
+    def _action_import(self, model_name):
+        for backend in self:
+            backend._batch(model_name).delay()
+        return self._notify_queued(
+            self.env._("%s import queued.", self.env[model_name]._description)
+        )
+
+    def action_import_partners(self):
+        return self._action_import("smartbill.res.partner")
+
+    def action_import_products(self):
+        return self._action_import("smartbill.product.product")
+
+    def action_import_workpoints(self):
+        return self._action_import("smartbill.workpoint")
+
+    def action_import_series(self):
+        return self._action_import("smartbill.series")
+
+    def action_import_taxes(self):
+        for backend in self:
+            backend.with_delay(priority=1, identity_key=identity_exact).import_taxes()
+        return self._notify_queued(self.env._("VAT rates import queued."))
+
+    def _notify_queued(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info"},
+        }
+
+    @api.model
+    def _cron_import_master_data(self):
+        self.search([]).action_import_master_data()
+
+    # -- smart buttons ---------------------------------------------------------------------
+    def _open(self, model_name, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model_name,
+            "view_mode": "list,form",
+            "domain": [("backend_id", "in", self.ids)],
+            "context": {"default_backend_id": self[:1].id},
+        }
+
+    def action_open_partners(self):
+        return self._open("smartbill.res.partner", self.env._("SmartBill partners"))
+
+    def action_open_products(self):
+        return self._open("smartbill.product.product", self.env._("SmartBill products"))
+
+    def action_open_failed_jobs(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Failed SmartBill jobs"),
+            "res_model": "queue.job",
+            "view_mode": "list,form",
+            "domain": [*self._jobs_domain(), ("state", "=", "failed")],
         }

@@ -1,0 +1,102 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import unicodedata
+
+from odoo.addons.component.core import AbstractComponent
+from odoo.addons.connector.components.mapper import mapping
+
+# SmartBill writes countries by their Romanian name or ISO code.
+COUNTRY_NAMES_RO = {
+    "romania": "RO",
+    "germania": "DE",
+    "franta": "FR",
+    "italia": "IT",
+    "ungaria": "HU",
+    "bulgaria": "BG",
+    "austria": "AT",
+    "spania": "ES",
+    "olanda": "NL",
+    "tarile de jos": "NL",
+    "polonia": "PL",
+    "belgia": "BE",
+    "cehia": "CZ",
+    "republica moldova": "MD",
+    "moldova": "MD",
+    "marea britanie": "GB",
+    "regatul unit": "GB",
+    "grecia": "GR",
+    "slovacia": "SK",
+    "suedia": "SE",
+    "danemarca": "DK",
+    "elvetia": "CH",
+    "statele unite": "US",
+    "sua": "US",
+    "ucraina": "UA",
+    "serbia": "RS",
+    "turcia": "TR",
+}
+NO_VAT = {"", "-", "0"}
+
+
+def plain(text):
+    """Lower case without diacritics or county prefixes: 'Județul Iași' -> 'iasi'."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+    for prefix in ("judetul ", "jud. ", "municipiul "):
+        text = text.removeprefix(prefix)
+    return text
+
+
+def split_vat(vat_code):
+    """SmartBill's ``vatCode`` -> (VAT for Odoo or False, Romanian CUI digits or None).
+
+    RO CUIs keep the form SmartBill sends (``RO`` only for VAT payers); a CNP (13 digits),
+    ``-`` or zeros mean a private person without a VAT number.
+    """
+    value = (vat_code or "").replace(" ", "").upper()
+    if value in NO_VAT or set(value) == {"0"} or (value.isdigit() and len(value) == 13):
+        return False, None
+    digits = value.removeprefix("RO")
+    return value, digits if digits.isdigit() else None
+
+
+class SmartBillImportMapper(AbstractComponent):
+    _name = "smartbill.import.mapper"
+    _inherit = ["base.import.mapper", "smartbill.base"]
+    _usage = "import.mapper"
+
+    @mapping
+    def backend_id(self, record):
+        return {"backend_id": self.backend_record.id}
+
+    # -- lookups shared by the mappers ---------------------------------------------------
+    def _country(self, name):
+        """res.country from an ISO code or a (Romanian or English) name."""
+        key = plain(name)
+        if not key:
+            return self.env["res.country"]
+        code = key.upper() if len(key) == 2 else COUNTRY_NAMES_RO.get(key)
+        if code:
+            return self.env["res.country"].search([("code", "=", code)], limit=1)
+        return self.env["res.country"].search([("name", "=ilike", name.strip())], limit=1)
+
+    def _state(self, country, county):
+        """A county (``Cluj``, ``Iasi``, ``Bucuresti``, ``CJ``, ``RO-CJ``) of ``country``."""
+        key = plain(county).removeprefix(f"{(country.code or '').lower()}-")
+        if not key or not country:
+            return self.env["res.country.state"]
+        states = self.env["res.country.state"].search([("country_id", "=", country.id)])
+        return next(
+            (s for s in states if key in (plain(s.name), (s.code or "").lower())),
+            self.env["res.country.state"],
+        )
+
+    def _address(self, record):
+        """Odoo address values of a SmartBill record (address, city, county, country)."""
+        country = self._country(record.get("country"))
+        return {
+            "street": record.get("address") or False,
+            "city": record.get("city") or False,
+            "country_id": country.id,
+            "state_id": self._state(country, record.get("county")).id,
+        }

@@ -1,0 +1,31 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.component.core import Component
+
+from ...api import NotFoundError
+
+
+class SeriesAdapter(Component):
+    """V1 ``/series``: the series name is its id."""
+
+    _name = "smartbill.series.adapter"
+    _inherit = "smartbill.adapter"
+    _apply_on = "smartbill.series"
+
+    def search(self, **filters):
+        for series in self.v1.series(**filters):
+            yield {"id": series.name, **self.as_record(series)}
+
+    def read(self, external_id):
+        for record in self.search():
+            if record["id"] == external_id:
+                return record
+        raise NotFoundError(f"No series {external_id} in SmartBill")
+
+
+class SeriesMapper(Component):
+    _name = "smartbill.series.mapper"
+    _inherit = "smartbill.import.mapper"
+    _apply_on = "smartbill.series"
+
+    direct = [("name", "name"), ("type", "series_type"), ("next_number", "next_number")]
