@@ -35,7 +35,7 @@ class SmartBillAdapter(AbstractComponent):
         """Every record to import, as dicts with an ``id`` key."""
         raise NotImplementedError
 
-    def read(self, external_id):
+    def read(self, external_id):  # pylint: disable=method-required-super
         """One record by its SmartBill id; raises ``NotFoundError`` when gone."""
         raise NotImplementedError
 
@@ -51,5 +51,5 @@ class SmartBillV3Adapter(AbstractComponent):
         for model in self.v3.iterate(self._resource, **filters):
             yield self.as_record(model)
 
-    def read(self, external_id):
+    def read(self, external_id):  # pylint: disable=method-required-super
         return self.as_record(self.v3.get(self._resource, external_id))

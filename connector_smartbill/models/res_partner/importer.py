@@ -20,7 +20,7 @@ class PartnerAdapter(Component):
             for model in self.v3.iterate(resource, **filters):
                 yield self.as_record(model)
 
-    def read(self, external_id):
+    def read(self, external_id):  # pylint: disable=method-required-super
         return self.as_record(self.v3.get(RESOURCES[external_id[:4]], external_id))
 
 

@@ -100,7 +100,7 @@ class SmartBillBackend(models.Model):
     products_imported_at = fields.Datetime("Products imported", readonly=True, copy=False)
     tax_map_ids = fields.One2many("smartbill.tax.map", "backend_id", "VAT mapping")
     workpoint_ids = fields.One2many("smartbill.workpoint", "backend_id", "Workpoints")
-    series_ids = fields.One2many("smartbill.series", "backend_id", "Series")
+    series_ids = fields.One2many("smartbill.series", "backend_id")
     partner_count = fields.Integer(compute="_compute_counts")
     product_count = fields.Integer(compute="_compute_counts")
     failed_job_count = fields.Integer("Failed jobs", compute="_compute_counts")
@@ -293,7 +293,7 @@ class SmartBillBackend(models.Model):
 
     @api.model
     def _cron_import_master_data(self):
-        self.search([]).action_import_master_data()
+        self.search([("active", "=", True)]).action_import_master_data()
 
     # -- smart buttons ---------------------------------------------------------------------
     def _open(self, model_name, name):

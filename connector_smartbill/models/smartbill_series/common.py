@@ -28,13 +28,11 @@ class SmartBillSeries(models.Model):
     )
     workpoint_id = fields.Many2one(
         "smartbill.workpoint",
-        "Workpoint",
         domain="[('backend_id', '=', backend_id)]",
         help="The store or depot that issues this series.",
     )
     journal_id = fields.Many2one(
         "account.journal",
-        "Journal",
         domain="[('company_id', '=', smartbill_company_id)]",
         help="Invoices of this series are booked in this journal (default: the first sale "
         "journal of the company).",
