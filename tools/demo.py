@@ -1,12 +1,14 @@
 """The demo behind ``make demo``: a SmartBill simulator feeding a real Odoo database.
 
-Starts the simulator (demo dataset) on 127.0.0.1, creates a backend pointing at it in the
-database ``make demo`` just installed, runs what the connector can do so far, and prints
-a summary. Leaves the database for you to open.
+Starts the simulator (demo dataset) on 127.0.0.1, creates a Romanian company with the
+Romanian chart of accounts and a backend pointing at the simulator, maps the VAT rates as
+an accountant would, runs the master-data import twice through queue jobs (an in-process
+runner, see jobrunner.py) and prints what each run did. Leaves the database to open.
 """
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -14,16 +16,129 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.smartbill_sim import SimServer, generate  # noqa: E402
+from tools.jobrunner import run_jobs  # noqa: E402
+
+ENTITIES = [
+    ("smartbill.workpoint", "workpoints"),
+    ("smartbill.series", "series"),
+    ("smartbill.res.partner", "partners"),
+    ("smartbill.product.product", "products"),
+]
+COUNT = re.compile(r"(\d+) (\w+)")
 
 
-def odoo_env(db):
-    """An Odoo environment on ``db`` (superuser), configured like ``tools/run_odoo.py``."""
+def load_registry(db):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
     src = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
-    config.parse_config(["-d", db, "--addons-path", f"{src / 'addons'},{REPO}"])
+    config.parse_config(
+        ["-d", db, "--addons-path", f"{src / 'addons'},{REPO}", "--http-interface", "127.0.0.1"]
+    )
     return Registry(db)
+
+
+def superuser_env(cr):
+    from odoo import api
+    from odoo.api import SUPERUSER_ID
+
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def setup_company(env, dataset):
+    """A company in RON with Romania's chart of accounts; admin works in it."""
+    # install_mode: l10n_ro is installed already; do not pull in every RO-related module
+    company = (
+        env["res.company"]
+        .with_context(install_mode=True)
+        .create(
+            {
+                "name": dataset.company_name,
+                "country_id": env.ref("base.ro").id,
+                "currency_id": env.ref("base.RON").id,
+                "vat": dataset.cif,
+            }
+        )
+    )
+    env["account.chart.template"].try_loading("ro", company, install_demo=False)
+    admin = env.ref("base.user_admin")
+    admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
+    return company
+
+
+def map_vat_rates(backend):
+    """The accountant's choice: goods taxes of the chart for every SmartBill rate, and
+    price-included copies for retail prices; 0 % rates as exempt goods."""
+    env = backend.env
+    taxes = env["account.tax"].search([("company_id", "=", backend.company_id.id)])
+
+    def goods(rate, use):
+        return taxes.filtered(
+            lambda t: t.type_tax_use == use and t.amount == rate and t.name.endswith("G")
+        )[:1]
+
+    included = {}
+    for row in backend.tax_map_ids:
+        sale, purchase = goods(row.percentage, "sale"), goods(row.percentage, "purchase")
+        if row.vat_included and sale and row.percentage:
+            if row.percentage not in included:
+                included[row.percentage] = sale.copy(
+                    {"name": f"{sale.name} incl.", "price_include_override": "tax_included"}
+                )
+            sale = included[row.percentage]
+        row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
+
+
+def import_round(registry, backend_id):
+    """Queue the master-data import, run its jobs, and count what happened."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM queue_job")
+        last_job = cr.fetchone()[0]
+        env["smartbill.backend"].browse(backend_id).action_import_master_data()
+    seconds = run_jobs(registry, superuser_env)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        jobs = env["queue.job"].search([("id", ">", last_job)])
+        rows = []
+        for model, label in ENTITIES:
+            batch = jobs.filtered(
+                lambda j, m=model: j.model_name == m and j.method_name == "import_batch"
+            )
+            counts = {k: int(v) for v, k in COUNT.findall(batch.result or "")}
+            records = jobs.filtered(
+                lambda j, m=model: j.model_name == m and j.method_name == "import_record"
+            )
+            results = records.mapped("result")
+            rows.append(
+                (
+                    label,
+                    counts.get("read", 0),
+                    counts.get("created", 0) + sum(" created:" in (r or "") for r in results),
+                    counts.get("updated", 0) + sum(" updated:" in (r or "") for r in results),
+                    counts.get("unchanged", 0),
+                    len(records.filtered(lambda j: j.state == "failed")),
+                    env[model].search_count([("backend_id", "=", backend_id)]),
+                )
+            )
+        failed = jobs.filtered(lambda j: j.state == "failed")
+        messages = failed.mapped("exc_message")
+    return rows, seconds, messages
+
+
+def print_round(title, rows, seconds, calls, messages):
+    print(f"\n{title} ({seconds:.1f} s, {calls} SmartBill calls)")
+    print(
+        f"  {'entity':<11}{'read':>7}{'created':>9}{'updated':>9}{'unchanged':>11}"
+        f"{'failed':>8}{'in Odoo':>9}"
+    )
+    for label, read, created, updated, unchanged, failed, total in rows:
+        print(
+            f"  {label:<11}{read:>7}{created:>9}{updated:>9}{unchanged:>11}{failed:>8}"
+            f"{total:>9}"
+        )
+    for message in messages:
+        print(f"  failed: {message}")
 
 
 def main():
@@ -32,37 +147,42 @@ def main():
     parser.add_argument("--sim-port", type=int, default=8787)
     args = parser.parse_args()
 
-    from odoo import api
-    from odoo.api import SUPERUSER_ID
-
     dataset = generate("demo")
-    registry = odoo_env(args.db)
-    with SimServer(dataset, port=args.sim_port) as sim, registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        backend = env["smartbill.backend"].create(
-            {
-                "name": f"SmartBill demo ({dataset.company_name})",
-                "company_vat_code": dataset.cif,
-                "base_url": sim.url,
-                "email": dataset.email,
-                "v1_token": dataset.v1_token,
-                "v3_token": dataset.v3_token,
-            }
-        )
-        backend.action_test_connection()
-        print()
-        print("== SmartBill demo ==")
-        print(f"simulator         {sim.url} (company {dataset.cif})")
-        print(f"backend           {backend.name} (id {backend.id})")
-        print(
-            f"test connection   {backend.connection_state}: "
-            f"{backend.connection_message.replace(chr(10), ' ')}"
-        )
-        print(f"SmartBill calls   {len(sim.requests)}")
-        ok = backend.connection_state == "ok"
-    print()
+    registry = load_registry(args.db)
+    with SimServer(dataset, port=args.sim_port) as sim:
+        with registry.cursor() as cr:
+            env = superuser_env(cr)
+            company = setup_company(env, dataset)
+            backend = env["smartbill.backend"].create(
+                {
+                    "name": f"SmartBill demo ({dataset.company_name})",
+                    "company_id": company.id,
+                    "company_vat_code": dataset.cif,
+                    "base_url": sim.url,
+                    "email": dataset.email,
+                    "v1_token": dataset.v1_token,
+                    "v3_token": dataset.v3_token,
+                }
+            )
+            backend.action_test_connection()
+            backend.import_taxes()
+            map_vat_rates(backend)
+            backend_id, state = backend.id, backend.connection_state
+            connection = backend.connection_message.replace("\n", " ")
+            taxes = len(backend.tax_map_ids)
+        print("\n== SmartBill demo ==")
+        print(f"simulator        {sim.url} (company {dataset.cif})")
+        print(f"company          {dataset.company_name}, Romanian chart of accounts, RON")
+        print(f"test connection  {state}: {connection}")
+        print(f"VAT mapping      {taxes} rows, mapped to the chart's goods taxes")
+        ok = state == "ok"
+        for title in ("First run", "Second run (same data)"):
+            sim.reset_usage()
+            rows, seconds, messages = import_round(registry, backend_id)
+            print_round(title, rows, seconds, len(sim.requests), messages)
+            ok = ok and not messages
     print(
-        f"Open it: .venv/bin/python $ODOO_SRC/odoo-bin -d {args.db} "
+        f"\nOpen it: .venv/bin/python $ODOO_SRC/odoo-bin -d {args.db} "
         f"--addons-path $ODOO_SRC/addons,{REPO}"
     )
     print("then http://localhost:8069, login admin / admin, menu SmartBill > Backends.")

@@ -145,7 +145,8 @@ def cmd_demo(args):
     src = odoo_src()
     recreate_database(args.db)
     code, _lines = run_logged(
-        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill"),
+        # l10n_ro: the demo company keeps Romanian books
+        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill,l10n_ro"),
         Path(sys.prefix) / "odoo-demo.log",
     )
     if code:

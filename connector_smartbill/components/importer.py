@@ -84,6 +84,7 @@ class SmartBillRecordImporter(AbstractComponent):
         super().__init__(work_context)
         self.external_id = None
         self.external_record = None
+        self.status = None  # gone, unchanged, created or updated, after run()
 
     # -- hooks for the concrete importers ----------------------------------------------
     def _lock_names(self):
@@ -148,6 +149,7 @@ class SmartBillRecordImporter(AbstractComponent):
                     record if record is not None else (self.backend_adapter.read(external_id))
                 )
             except NotFoundError:
+                self.status = "gone"
                 return f"{external_id} no longer exists in SmartBill: nothing imported."
         # held until this job's transaction ends
         for lock in self._lock_names():
@@ -157,6 +159,7 @@ class SmartBillRecordImporter(AbstractComponent):
             self._check_not_created_meanwhile()
         digest = payload_hash(self.external_record)
         if binding and binding.payload_hash == digest and not force:
+            self.status = "unchanged"
             return f"{external_id} unchanged."
         with api_errors():
             self._import_dependencies()
@@ -166,18 +169,18 @@ class SmartBillRecordImporter(AbstractComponent):
             values = self._changed_values(binding, map_record.values())
             values["payload_hash"] = digest
             binding.with_context(**self._create_context()).sudo().write(values)
-            status = "updated"
+            self.status = "updated"
         else:
             values = map_record.values(for_create=True)
             values["payload_hash"] = digest
             with retry_unique_violation():
                 binding = model.create(values)
-            status = "created"
+            self.status = "created"
         with retry_unique_violation():
             self.binder.bind(external_id, binding)
         self._after_import(binding)
-        _logger.debug("%s %s from SmartBill %s", binding, status, external_id)
-        return f"{external_id} {status}: {binding.display_name}"
+        _logger.debug("%s %s from SmartBill %s", binding, self.status, external_id)
+        return f"{external_id} {self.status}: {binding.display_name}"
 
 
 class SmartBillBatchImporter(AbstractComponent):
@@ -215,10 +218,11 @@ class SmartBillBatchImporter(AbstractComponent):
                 else:
                     counts["unchanged"] += 1
                     continue
-                self._import_record(external_id, record)
+                counts[self._import_record(external_id, record)] += 1
         return counts
 
     def _import_record(self, external_id, record):
+        """Import or queue one new or changed record; returns what happened to it."""
         raise NotImplementedError
 
 
@@ -239,6 +243,7 @@ class SmartBillDelayedBatchImporter(AbstractComponent):
             identity_key=identity_exact,
             description=f"Import SmartBill {self.model._description} {external_id}",
         ).import_record(self.backend_record, external_id, record=record)
+        return "queued"
 
 
 class SmartBillDirectBatchImporter(AbstractComponent):
@@ -248,7 +253,9 @@ class SmartBillDirectBatchImporter(AbstractComponent):
     _inherit = "smartbill.batch.importer"
 
     def _import_record(self, external_id, record):
-        self.component(usage="record.importer").run(external_id, record=record)
+        importer = self.component(usage="record.importer")
+        importer.run(external_id, record=record)
+        return importer.status
 
 
 class SmartBillDefaultRecordImporter(Component):
