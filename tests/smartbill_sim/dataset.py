@@ -7,8 +7,10 @@ own JSON shapes (camelCase) so the server serves them as they are.
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+
+from .documents import build_invoices, efactura_zip, ubl_xml
 
 COUNTIES = [
     ("Alba", "AB"),
@@ -191,6 +193,13 @@ class Dataset:
     def find(self, kind, record_id):
         return next((r for r in getattr(self, kind) if r["id"] == record_id), None)
 
+    def invoice_xml(self, invoice):
+        """The e-Factura XML SmartBill sent to SPV for ``invoice``."""
+        return ubl_xml(self, invoice, dict(COUNTIES))
+
+    def invoice_zip(self, invoice):
+        return efactura_zip(self.invoice_xml(invoice), invoice["id"])
+
 
 def _address(rng):
     county, _code = rng.choice(COUNTIES)
@@ -318,39 +327,6 @@ def _warehouses(seed):
     ]
 
 
-def _invoices(rng, clients, products, count, start):
-    """Issued invoices: number -> totals and paid amount (what /paymentstatus reads)."""
-    invoices = {}
-    next_numbers = {"FCT": 1, "FCJ": 1}
-    for i in range(1, count + 1):
-        series = "FCT" if i % 4 else "FCJ"  # FCJ: the Cluj store's own series
-        number = f"{next_numbers[series]:04d}"
-        next_numbers[series] += 1
-        lines = []
-        for _ in range(rng.randint(1, 9)):
-            product = rng.choice(products)
-            qty = Decimal(rng.randint(1, 20))
-            price = product["price"]
-            net = (qty * price).quantize(Decimal("0.01"))
-            vat = (net * Decimal(product["vatPercentage"]) / 100).quantize(Decimal("0.01"))
-            lines.append(
-                {"product": product["id"], "quantity": qty, "price": price, "net": net, "vat": vat}
-            )
-        total = sum(line["net"] + line["vat"] for line in lines)
-        paid_share = rng.choice([Decimal(1), Decimal(1), Decimal(0), Decimal("0.5")])
-        invoices[(series, number)] = {
-            "series": series,
-            "number": number,
-            "issueDate": start + timedelta(days=i % 60),
-            "client": rng.choice(clients)["id"],
-            "lines": lines,
-            "total": total,
-            "paid": (total * paid_share).quantize(Decimal("0.01")),
-            "cancelled": False,
-        }
-    return invoices
-
-
 def generate(preset="demo", seed=1, **overrides):
     """The dataset of ``preset`` (see :data:`PRESETS`), sizes overridable by keyword."""
     base = PRESETS[preset]
@@ -409,7 +385,9 @@ def generate(preset="demo", seed=1, **overrides):
                 "products": products,
             }
         )
-    data.invoices = _invoices(rng, data.clients, data.products, sizes.invoices, date(2026, 9, 1))
+    data.invoices = build_invoices(
+        rng, data.clients, data.products, sizes.invoices, date(2026, 9, 1)
+    )
     numbers = {
         s: max([int(n) for (ser, n) in data.invoices if ser == s], default=0)
         for s in ("FCT", "FCJ")

@@ -341,12 +341,36 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.sim.take_fault(parts.path)
         if fault and self.send_fault(fault):
             return
-        if parts.path.startswith("/SBORO/api/v3/"):
+        if parts.path.startswith("/efactura/"):
+            self.handle_efactura(parts.path.removeprefix("/efactura/"), query)
+        elif parts.path.startswith("/SBORO/api/v3/"):
             self.handle_v3(parts.path, query)
         elif parts.path.startswith("/SBORO/api/"):
             self.handle_v1(parts.path.removeprefix("/SBORO/api/"), query)
         else:
             self.send(404, b"<html><body>Not Found</body></html>", content_type="text/html")
+
+    # -- e-Factura documents (what SmartBill lets a user download) -------------------
+    def handle_efactura(self, name, query):
+        """``index.json`` lists the XML zips of the issued invoices (``from`` / ``to``
+        filter by issue date); ``<series><number>.zip`` serves one."""
+        invoices = [i for i in self.data.invoices.values() if not i["deleted"]]
+        if name == "index.json":
+            since, until = query.get("from", ""), query.get("to", "9999")
+            listed = [i for i in invoices if since <= i["issueDate"].isoformat() <= until]
+            return self.send(
+                200,
+                {
+                    "documents": [
+                        {"name": f"{i['id']}.zip", "id": i["id"], "issueDate": i["issueDate"]}
+                        for i in listed
+                    ]
+                },
+            )
+        invoice = next((i for i in invoices if f"{i['id']}.zip" == name), None)
+        if invoice is None:
+            return self.send(404, b"Not Found", content_type="text/plain")
+        self.send(200, self.data.invoice_zip(invoice), content_type="application/zip")
 
     # -- V1 -----------------------------------------------------------------------
     def _v1_token(self):
