@@ -19,6 +19,7 @@
         "data/smartbill_data.xml",
         "views/smartbill_backend_views.xml",
         "views/smartbill_binding_views.xml",
+        "views/smartbill_document_views.xml",
         "views/smartbill_menus.xml",
     ],
 }

@@ -38,6 +38,11 @@ def load_registry(db):
     return Registry(db)
 
 
+def api_calls(sim):
+    """Calls to SmartBill's APIs (the e-Factura folder is not SmartBill's API)."""
+    return sum(path.startswith("/SBORO/") for path in sim.requests)
+
+
 def superuser_env(cr):
     from odoo import api
     from odoo.api import SUPERUSER_ID
@@ -126,6 +131,48 @@ def import_round(registry, backend_id):
     return rows, seconds, messages
 
 
+def import_documents(registry, backend_id):
+    """Queue the e-Factura folder import, run its jobs, and compare Odoo with the XML."""
+    from odoo.addons.connector_smartbill.efactura import parse
+
+    with registry.cursor() as cr:
+        backend = superuser_env(cr)["smartbill.backend"].browse(backend_id)
+        before = len(backend.document_ids)
+        backend.with_delay().import_efactura_folder()
+    seconds = run_jobs(registry, superuser_env)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        backend = env["smartbill.backend"].browse(backend_id)
+        moves = env["smartbill.account.move"].search([("backend_id", "=", backend_id)])
+        sums = {}
+        for document in backend.document_ids.filtered(lambda d: d.state == "imported"):
+            doc = parse(document.xml())
+            refund = doc.is_credit_note or doc.payable_amount < 0
+            xml_total = abs(doc.payable_amount) * (-1 if refund else 1)
+            move = document.move_id
+            odoo_total = move.amount_total * (-1 if move.move_type == "out_refund" else 1)
+            odoo_sum, xml_sum = sums.get(doc.currency, (0.0, 0))
+            sums[doc.currency] = (odoo_sum + odoo_total, xml_sum + xml_total)
+        return {
+            "seconds": seconds,
+            "new documents": len(backend.document_ids) - before,
+            "invoices": len(moves.filtered(lambda m: m.move_type == "out_invoice")),
+            "credit notes": len(moves.filtered(lambda m: m.move_type == "out_refund")),
+            "posted": len(moves.filtered(lambda m: m.state == "posted")),
+            "mismatches": backend.mismatch_count,
+            "failed files": backend.failed_document_count,
+            "sums": sums,
+        }
+
+
+def print_documents(title, counts, calls):
+    print(f"\n{title} ({counts.pop('seconds'):.1f} s, {calls} SmartBill calls)")
+    sums = counts.pop("sums")
+    print("  " + ", ".join(f"{value} {key}" for key, value in counts.items()))
+    for currency, (odoo, xml) in sorted(sums.items()):
+        print(f"  sum of totals in {currency}: Odoo {odoo:,.2f}, e-Factura {float(xml):,.2f}")
+
+
 def print_round(title, rows, seconds, calls, messages):
     print(f"\n{title} ({seconds:.1f} s, {calls} SmartBill calls)")
     print(
@@ -164,6 +211,9 @@ def main():
                     "v3_token": dataset.v3_token,
                 }
             )
+            backend.efactura_source_url = sim.url.replace("/SBORO/api", "/efactura/")
+            # VAT per rate on the sum of the lines, as EN 16931 computes it
+            company.tax_calculation_rounding_method = "round_globally"
             backend.action_test_connection()
             backend.import_taxes()
             map_vat_rates(backend)
@@ -179,8 +229,13 @@ def main():
         for title in ("First run", "Second run (same data)"):
             sim.reset_usage()
             rows, seconds, messages = import_round(registry, backend_id)
-            print_round(title, rows, seconds, len(sim.requests), messages)
+            print_round(title, rows, seconds, api_calls(sim), messages)
             ok = ok and not messages
+        for title in ("e-Factura documents", "e-Factura documents again (same folder)"):
+            sim.reset_usage()
+            counts = import_documents(registry, backend_id)
+            ok = ok and not counts["mismatches"] and not counts["failed files"]
+            print_documents(title, counts, api_calls(sim))
     print(
         f"\nOpen it: .venv/bin/python $ODOO_SRC/odoo-bin -d {args.db} "
         f"--addons-path $ODOO_SRC/addons,{REPO}"

@@ -45,7 +45,7 @@ def header_number(headers, name):
         return None
 
 
-class _TimeoutAdapter(requests.adapters.HTTPAdapter):
+class TimeoutAdapter(requests.adapters.HTTPAdapter):
     """Applies the client's (connect, read) timeouts to every request of the session,
     so that no call can hang, whoever sends it."""
 
@@ -56,6 +56,13 @@ class _TimeoutAdapter(requests.adapters.HTTPAdapter):
     def send(self, request, **kwargs):
         kwargs["timeout"] = self.timeout
         return super().send(request, **kwargs)
+
+    @classmethod
+    def mount(cls, session, timeout):
+        adapter = cls(timeout)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return session
 
 
 class BaseClient:
@@ -90,9 +97,7 @@ class BaseClient:
         self._secrets = [token]
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        adapter = _TimeoutAdapter(timeout)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        TimeoutAdapter.mount(self.session, timeout)
         self._auth(token)
         self.calls = 0
 

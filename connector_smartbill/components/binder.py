@@ -13,4 +13,5 @@ class SmartBillBinder(Component):
         "smartbill.product.product",
         "smartbill.workpoint",
         "smartbill.series",
+        "smartbill.account.move",
     ]

@@ -69,34 +69,35 @@ class SmartBillImportMapper(AbstractComponent):
     def backend_id(self, record):
         return {"backend_id": self.backend_record.id}
 
-    # -- lookups shared by the mappers ---------------------------------------------------
-    def _country(self, name):
-        """res.country from an ISO code or a (Romanian or English) name."""
-        key = plain(name)
-        if not key:
-            return self.env["res.country"]
-        code = key.upper() if len(key) == 2 else COUNTRY_NAMES_RO.get(key)
-        if code:
-            return self.env["res.country"].search([("code", "=", code)], limit=1)
-        return self.env["res.country"].search([("name", "=ilike", name.strip())], limit=1)
-
-    def _state(self, country, county):
-        """A county (``Cluj``, ``Iasi``, ``Bucuresti``, ``CJ``, ``RO-CJ``) of ``country``."""
-        key = plain(county).removeprefix(f"{(country.code or '').lower()}-")
-        if not key or not country:
-            return self.env["res.country.state"]
-        states = self.env["res.country.state"].search([("country_id", "=", country.id)])
-        return next(
-            (s for s in states if key in (plain(s.name), (s.code or "").lower())),
-            self.env["res.country.state"],
-        )
-
     def _address(self, record):
         """Odoo address values of a SmartBill record (address, city, county, country)."""
-        country = self._country(record.get("country"))
+        country = country_for(self.env, record.get("country"))
         return {
             "street": record.get("address") or False,
             "city": record.get("city") or False,
             "country_id": country.id,
-            "state_id": self._state(country, record.get("county")).id,
+            "state_id": state_for(self.env, country, record.get("county")).id,
         }
+
+
+def country_for(env, name):
+    """res.country from an ISO code or a (Romanian or English) name."""
+    key = plain(name)
+    if not key:
+        return env["res.country"]
+    code = key.upper() if len(key) == 2 else COUNTRY_NAMES_RO.get(key)
+    if code:
+        return env["res.country"].search([("code", "=", code)], limit=1)
+    return env["res.country"].search([("name", "=ilike", name.strip())], limit=1)
+
+
+def state_for(env, country, county):
+    """A county (``Cluj``, ``Iasi``, ``Bucuresti``, ``CJ``, ``RO-CJ``) of ``country``."""
+    key = plain(county).removeprefix(f"{(country.code or '').lower()}-")
+    if not key or not country:
+        return env["res.country.state"]
+    states = env["res.country.state"].search([("country_id", "=", country.id)])
+    return next(
+        (s for s in states if key in (plain(s.name), (s.code or "").lower())),
+        env["res.country.state"],
+    )

@@ -12,7 +12,7 @@ from .reader import EFacturaError, parse, read_files
 def main(argv=None):
     paths = sys.argv[1:] if argv is None else argv
     if not paths:
-        print(__doc__, file=sys.stderr)
+        sys.stderr.write(__doc__)
         return 2
     failed = False
     results = []
@@ -28,7 +28,7 @@ def main(argv=None):
             failed = True
             results.append({"file": path, "error": str(err)})
     json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
-    print()
+    sys.stdout.write("\n")
     return 1 if failed else 0
 
 

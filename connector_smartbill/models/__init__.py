@@ -6,3 +6,5 @@ from . import res_partner
 from . import product_product
 from . import smartbill_workpoint
 from . import smartbill_series
+from . import smartbill_document
+from . import account_move

@@ -40,7 +40,13 @@ class SmartBillCase(TransactionCase):
         cls.dataset = generate(cls.dataset_preset, seed=3)
         cls.sim = SimServer(cls.dataset, window=WINDOW, v1_block_seconds=3.0).start()
         cls.addClassCleanup(cls.sim.stop)
+        cls.company = cls.smartbill_company()
         cls.backend = cls.env["smartbill.backend"].create(cls.backend_values())
+
+    @classmethod
+    def smartbill_company(cls):
+        """The Odoo company the backend feeds."""
+        return cls.env.company
 
     @classmethod
     def backend_values(cls, **overrides):
@@ -52,6 +58,7 @@ class SmartBillCase(TransactionCase):
             "v1_token": cls.dataset.v1_token,
             "v3_token": cls.dataset.v3_token,
             "rate_limit_window": WINDOW,
+            "company_id": cls.company.id,
             **overrides,
         }
 
@@ -69,7 +76,6 @@ class MasterDataCase(SmartBillCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.backend.company_id
         cls.taxes = {}
         for use in ("sale", "purchase"):
             for rate in (21, 11, 0):
@@ -86,8 +92,10 @@ class MasterDataCase(SmartBillCase):
                             else "tax_excluded",
                         }
                     )
-        # the demo company keeps its books in USD: 1 USD = 4 RON = 0.2 EUR
-        for xmlid, rate in (("base.RON", 4.0), ("base.EUR", 0.2)):
+        # the demo company keeps its books in USD: 1 USD = 4 RON = 0.2 EUR; a Romanian
+        # company: 1 RON = 0.2 EUR
+        rates = (("base.RON", 4.0), ("base.EUR", 0.2))
+        for xmlid, rate in rates[cls.company.currency_id.name == "RON" :]:
             currency = cls.env.ref(xmlid)
             currency.active = True
             cls.env["res.currency.rate"].search([("currency_id", "=", currency.id)]).unlink()
@@ -110,7 +118,8 @@ class MasterDataCase(SmartBillCase):
             }
         )
 
-    def perform_all(self, trap):
+    @classmethod
+    def perform_all(cls, trap):
         """Run every trapped job, and the jobs they enqueue, until none is left.
         Returns (results, failures) with failures as (job, error)."""
         results, failures = [], []
@@ -118,7 +127,7 @@ class MasterDataCase(SmartBillCase):
             jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
             for job in sorted(jobs, key=lambda j: j.priority):
                 try:
-                    with self.env.cr.savepoint():
+                    with cls.env.cr.savepoint():
                         results.append(job.perform())
                 except JobError as err:
                     failures.append((job, err))

@@ -38,3 +38,8 @@ class ResPartner(models.Model):
     smartbill_bind_ids = fields.One2many(
         "smartbill.res.partner", "odoo_id", "SmartBill bindings", readonly=True
     )
+    smartbill_from_efactura = fields.Boolean(
+        "Created from e-Factura",
+        readonly=True,
+        help="Created from an invoice's XML: SmartBill's partner list did not have it.",
+    )

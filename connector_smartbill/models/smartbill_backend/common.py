@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.delay import chain, group
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ...api import (
@@ -16,6 +17,8 @@ from ...api import (
     SmartBillV1Client,
     SmartBillV3Client,
 )
+from ...efactura import EFacturaError
+from ...efactura.source import DocumentFolder
 from ...exceptions import api_errors
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
@@ -98,12 +101,30 @@ class SmartBillBackend(models.Model):
     series_imported_at = fields.Datetime("Series imported", readonly=True, copy=False)
     partners_imported_at = fields.Datetime("Partners imported", readonly=True, copy=False)
     products_imported_at = fields.Datetime("Products imported", readonly=True, copy=False)
+    invoices_imported_at = fields.Datetime("e-Factura imported", readonly=True, copy=False)
+    post_invoices = fields.Boolean(
+        "Post imported invoices",
+        default=True,
+        help="Post a document whose totals equal its e-Factura's; otherwise keep it in draft.",
+    )
+    efactura_source_url = fields.Char(
+        "e-Factura folder URL",
+        help="A web folder of e-Factura zips with an index.json (the SmartBill simulator "
+        "serves one); SPV is the other source.",
+    )
+    efactura_since = fields.Date(
+        "Import documents since", help="Issue date from which the folder's documents are imported."
+    )
+    document_ids = fields.One2many("smartbill.document", "backend_id", "e-Factura files")
     tax_map_ids = fields.One2many("smartbill.tax.map", "backend_id", "VAT mapping")
     workpoint_ids = fields.One2many("smartbill.workpoint", "backend_id", "Workpoints")
     series_ids = fields.One2many("smartbill.series", "backend_id")
     partner_count = fields.Integer(compute="_compute_counts")
     product_count = fields.Integer(compute="_compute_counts")
     failed_job_count = fields.Integer("Failed jobs", compute="_compute_counts")
+    invoice_count = fields.Integer(compute="_compute_counts")
+    failed_document_count = fields.Integer("Failed documents", compute="_compute_counts")
+    mismatch_count = fields.Integer("Totals mismatches", compute="_compute_counts")
 
     _cif_company_unique = models.Constraint(
         "unique(company_vat_code, company_id)",
@@ -211,6 +232,14 @@ class SmartBillBackend(models.Model):
             domain = [("backend_id", "=", backend._origin.id)]
             backend.partner_count = self.env["smartbill.res.partner"].search_count(domain)
             backend.product_count = self.env["smartbill.product.product"].search_count(domain)
+            moves = self.env["smartbill.account.move"]
+            backend.invoice_count = moves.search_count(domain)
+            backend.mismatch_count = moves.search_count(
+                [*domain, ("totals_state", "=", "mismatch")]
+            )
+            backend.failed_document_count = self.env["smartbill.document"].search_count(
+                [*domain, ("state", "=", "failed")]
+            )
             backend.failed_job_count = (
                 self.env["queue.job"]
                 .sudo()
@@ -291,6 +320,31 @@ class SmartBillBackend(models.Model):
             "params": {"message": message, "type": "info"},
         }
 
+    def import_efactura_folder(self, since=None):
+        """Job: store the folder's new documents issued since ``since`` and queue one
+        import job per document."""
+        self.ensure_one()
+        folder = DocumentFolder(self.efactura_source_url)
+        stored = set(self.document_ids.mapped("name"))
+        documents = self.env["smartbill.document"]
+        try:
+            for name in folder.list(since=since or self.efactura_since):
+                if name.removesuffix(".zip") + ".xml" in stored:
+                    continue
+                documents |= documents.store_files(self, name, folder.download(name), "url")
+        except EFacturaError as err:
+            raise RetryableJobError(str(err), seconds=60) from None
+        documents.enqueue_import()
+        self.invoices_imported_at = fields.Datetime.now()
+        return f"{len(documents)} new e-Factura documents queued"
+
+    def action_import_efactura(self):
+        for backend in self:
+            if not backend.efactura_source_url:
+                raise UserError(self.env._("Backend %s has no e-Factura folder URL.", backend.name))
+            backend.with_delay(priority=15, identity_key=identity_exact).import_efactura_folder()
+        return self._notify_queued(self.env._("e-Factura import queued."))
+
     @api.model
     def _cron_import_master_data(self):
         self.search([("active", "=", True)]).action_import_master_data()
@@ -311,6 +365,22 @@ class SmartBillBackend(models.Model):
 
     def action_open_products(self):
         return self._open("smartbill.product.product", self.env._("SmartBill products"))
+
+    def action_open_invoices(self):
+        return self._open("smartbill.account.move", self.env._("SmartBill invoices"))
+
+    def action_open_documents(self):
+        return self._open("smartbill.document", self.env._("e-Factura files"))
+
+    def action_upload(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Upload e-Factura files"),
+            "res_model": "smartbill.upload.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id},
+        }
 
     def action_open_failed_jobs(self):
         self.ensure_one()

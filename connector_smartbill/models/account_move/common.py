@@ -1,0 +1,71 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class SmartBillAccountMove(models.Model):
+    """An invoice, credit note or vendor bill imported from its e-Factura XML.
+
+    ``external_id``: the document's series and number (``FCT0023``) for the company's
+    own documents; the supplier's VAT code, a slash and the number for bills, since two
+    suppliers can use the same series and number.
+    """
+
+    _name = "smartbill.account.move"
+    _inherit = "smartbill.binding"
+    _inherits = {"account.move": "odoo_id"}
+    _description = "SmartBill Invoice"
+
+    odoo_id = fields.Many2one(
+        "account.move", "Journal entry", required=True, ondelete="cascade", index=True
+    )
+    document_id = fields.Many2one("smartbill.document", "e-Factura file", readonly=True)
+    totals_state = fields.Selection(
+        [("ok", "Equal to the e-Factura"), ("mismatch", "Differs from the e-Factura")],
+        readonly=True,
+    )
+    totals_message = fields.Text(readonly=True)
+    review_message = fields.Text(
+        readonly=True, help="SmartBill re-issued this posted document with other content."
+    )
+    contract_ref = fields.Char("Contract", readonly=True)
+    order_ref = fields.Char("Order", readonly=True)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    smartbill_bind_ids = fields.One2many(
+        "smartbill.account.move", "odoo_id", "SmartBill bindings", readonly=True
+    )
+    x_smartbill_id = fields.Char("SmartBill ID", readonly=True, copy=False, index=True)
+    x_smartbill_series = fields.Char("SmartBill series", readonly=True, copy=False)
+    x_smartbill_number = fields.Char("SmartBill number", readonly=True, copy=False)
+    x_smartbill_company_vat_code = fields.Char(
+        "SmartBill company CIF", readonly=True, copy=False, index=True
+    )
+    x_smartbill_partner_vat_code = fields.Char(
+        "Issuer VAT code", readonly=True, copy=False, help="For bills: the supplier's."
+    )
+
+    # One document, one move, whatever the source or the timing: the company's own
+    # invoices by series and number, bills also by their supplier.
+    _smartbill_sale_uniq = models.UniqueIndex(
+        "(x_smartbill_company_vat_code, x_smartbill_series, x_smartbill_number)"
+        " WHERE x_smartbill_number IS NOT NULL AND move_type IN ('out_invoice', 'out_refund')",
+        "This SmartBill document is already in Odoo.",
+    )
+    _smartbill_purchase_uniq = models.UniqueIndex(
+        "(x_smartbill_company_vat_code, x_smartbill_partner_vat_code, x_smartbill_series,"
+        " x_smartbill_number) WHERE x_smartbill_number IS NOT NULL"
+        " AND move_type IN ('in_invoice', 'in_refund')",
+        "This supplier document is already in Odoo.",
+    )
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    x_smartbill_line_id = fields.Char(
+        "SmartBill line", readonly=True, copy=False, help="Document and line id: FCT0023/1."
+    )

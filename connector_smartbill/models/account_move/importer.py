@@ -1,0 +1,393 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Invoices, credit notes and vendor bills from their e-Factura XML.
+
+Amounts are built from the XML's own figures, never from Odoo's UBL import: unit prices
+keep every decimal, VAT comes from the VAT mapping (category, rate and date), foreign
+documents keep the rate SmartBill used, and Odoo's totals are checked against the XML
+to the ban before a document is posted.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from odoo import Command
+
+from odoo.addons.component.core import Component
+
+from ...components.importer import retry_unique_violation
+from ...components.mapper import country_for, state_for
+from ...efactura import EFacturaError, parse
+from ...exceptions import InvalidRecordError
+
+# UN/ECE Recommendation 20 unit codes -> Odoo units
+UNIT_CODES = {
+    "H87": "uom.product_uom_unit",
+    "C62": "uom.product_uom_unit",
+    "EA": "uom.product_uom_unit",
+    "XPP": "uom.product_uom_unit",
+    "SET": "uom.product_uom_unit",
+    "MON": "uom.product_uom_unit",
+    "KGM": "uom.product_uom_kgm",
+    "GRM": "uom.product_uom_gram",
+    "LTR": "uom.product_uom_litre",
+    "MTR": "uom.product_uom_meter",
+    "MTK": "uom.product_uom_square_meter",
+    "MTQ": "uom.product_uom_cubic_meter",
+    "HUR": "uom.product_uom_hour",
+    "DAY": "uom.product_uom_day",
+    "KMT": "uom.product_uom_km",
+    "TNE": "uom.product_uom_ton",
+}
+# which SmartBill 0 % rate a UBL VAT category stands for
+CATEGORY_TAX_NAMES = {"AE": "Taxare inversa", "Z": "SDD", "E": "SFDD"}
+MOVE_TYPES = {
+    ("sale", False): "out_invoice",
+    ("sale", True): "out_refund",
+    ("purchase", False): "in_invoice",
+    ("purchase", True): "in_refund",
+}
+CENT = Decimal("0.01")
+
+
+def ban(value):
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class AccountMoveImporter(Component):
+    _name = "smartbill.account.move.importer"
+    _inherit = "smartbill.record.importer"
+    _apply_on = "smartbill.account.move"
+
+    def run_document(self, document):
+        """Import ``document`` (a smartbill.document). A document that cannot be
+        imported is marked failed with the reason, and nothing of it is written."""
+        try:
+            with self.env.cr.savepoint():
+                message = self._import_document(document)
+        except (EFacturaError, InvalidRecordError) as err:
+            document.write({"state": "failed", "message": str(err)})
+            return f"{document.name}: {err}"
+        return message
+
+    # -- the flow ----------------------------------------------------------------------
+    def _import_document(self, document):
+        backend = self.backend_record
+        doc = parse(document.xml(), backend.series_ids.mapped("name"))
+        use = self._direction(doc)
+        issuer = doc.seller
+        self.external_id = doc.id if use == "sale" else f"{issuer.vat or issuer.cui}/{doc.id}"
+        document.document_ref = doc.id
+        for lock in self._lock_names():
+            self.advisory_lock_or_retry(lock)
+        binding = self.binder.to_internal(self.external_id)
+        if not binding:
+            self._check_not_created_meanwhile()
+        if binding and binding.payload_hash == document.sha256:
+            self.status = "unchanged"
+        elif binding and binding.state != "draft":
+            binding.review_message = self.env._(
+                "SmartBill sent %(file)s with other content for this posted document: "
+                "review it; it was not changed.",
+                file=document.name,
+            )
+            self.status = "review"
+        else:
+            values = self._move_values(doc, use)
+            values["payload_hash"] = document.sha256
+            values["document_id"] = document.id
+            with retry_unique_violation():
+                if binding:
+                    binding.invoice_line_ids.unlink()
+                    binding.write(values)
+                    self.status = "updated"
+                else:
+                    binding = self.model.with_context(**self._create_context()).create(values)
+                    self.status = "created"
+                self.binder.bind(self.external_id, binding)
+            self._check_totals(binding, doc)
+        document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
+        return f"{doc.id} {self.status}: {binding.display_name}"
+
+    def _direction(self, doc):
+        cif = self.backend_record.company_vat_code.removeprefix("RO")
+        if doc.seller.cui == cif:
+            return "sale"
+        if doc.buyer.cui == cif:
+            return "purchase"
+        raise InvalidRecordError(
+            self.env._(
+                "Document %(doc)s is between %(seller)s and %(buyer)s, not for this "
+                "backend's company (CIF %(cif)s).",
+                doc=doc.id,
+                seller=doc.seller.vat or doc.seller.name,
+                buyer=doc.buyer.vat or doc.buyer.name,
+                cif=self.backend_record.company_vat_code,
+            )
+        )
+
+    # -- values ------------------------------------------------------------------------------
+    def _move_values(self, doc, use):
+        backend = self.backend_record
+        # a storno invoice (380 with negative amounts) is a credit note with positive ones
+        sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
+        refund = doc.is_credit_note or sign < 0
+        series = backend.series_ids.filtered(lambda s: s.name == doc.series)[:1]
+        analytic = series.workpoint_id.analytic_account_id
+        lines = [
+            values
+            for line in doc.lines
+            for values in self._line_values(doc, line, sign, use, analytic)
+        ]
+        lines += [
+            self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, use, analytic)
+            for index, allowance in enumerate(doc.allowances, start=1)
+        ]
+        values = {
+            "backend_id": backend.id,
+            "company_id": backend.company_id.id,
+            "move_type": MOVE_TYPES[use, refund],
+            "partner_id": self._partner(doc.buyer if use == "sale" else doc.seller).id,
+            "invoice_date": doc.issue_date,
+            "invoice_date_due": doc.due_date or doc.issue_date,
+            "currency_id": self._currency(doc.currency).id,
+            "journal_id": (series.journal_id or self._default_journal(use)).id,
+            "narration": "\n".join(doc.notes) or False,
+            "ref": doc.id if use == "purchase" else (doc.order_ref or False),
+            "invoice_line_ids": [Command.create(v) for v in lines],
+            "x_smartbill_id": self.external_id,
+            "x_smartbill_series": doc.series,
+            "x_smartbill_number": doc.number,
+            "x_smartbill_company_vat_code": backend.company_vat_code,
+            "x_smartbill_partner_vat_code": (doc.seller.vat or doc.seller.cui)
+            if use == "purchase"
+            else False,
+            "contract_ref": doc.contract_ref,
+            "order_ref": doc.order_ref,
+            "reversed_entry_id": self._original(doc).odoo_id.id if refund else False,
+        }
+        rate = self._company_rate(doc)
+        if rate:
+            values["invoice_currency_rate"] = rate
+        return values
+
+    def _line_values(self, doc, line, sign, use, analytic):
+        """The invoice line, and one line per line allowance or charge, so that each
+        amount is the XML's to the ban."""
+        quantity, price = line.quantity * sign, line.price_per_unit
+        # the line's amount before its allowances and charges, as the XML states it
+        gross = (
+            line.line_amount
+            + sum(a.amount for a in line.allowances if not a.is_charge)
+            - sum(a.amount for a in line.allowances if a.is_charge)
+        ) * sign
+        label = line.name if not line.description else f"{line.name}\n{line.description}"
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        if round(price, digits) != price or abs(line.quantity * price) != abs(gross):
+            # Odoo would round the unit price, or add up unrounded line amounts where
+            # EN 16931 rounds each line: book the line's exact amount as one unit, with
+            # its real quantity and price in the label
+            label = f"{label}\n{line.quantity} x {price}"
+            quantity, price = Decimal(1 if gross >= 0 else -1), abs(gross)
+        common = {
+            "tax_ids": [Command.set(self._tax(doc, line.tax_category, line.tax_percent, use).ids)],
+            "analytic_distribution": {str(analytic.id): 100} if analytic else False,
+        }
+        values = [
+            {
+                **common,
+                "name": label,
+                "product_id": self._product(line.seller_item_code, use).id,
+                "product_uom_id": self._uom(line.unit_code).id,
+                "quantity": float(quantity),
+                "price_unit": float(price),
+                "x_smartbill_line_id": f"{doc.id}/{line.id}",
+            }
+        ]
+        for index, allowance in enumerate(line.allowances, start=1):
+            values.append(
+                {
+                    **common,
+                    "name": allowance.reason or self.env._("Discount: %s", line.name),
+                    "quantity": float(sign),
+                    "price_unit": float(
+                        allowance.amount if allowance.is_charge else -allowance.amount
+                    ),
+                    "x_smartbill_line_id": f"{doc.id}/{line.id}/A{index}",
+                }
+            )
+        return values
+
+    def _allowance_values(self, doc, line_id, allowance, sign, use, analytic):
+        """A document-level allowance (discount) or charge as a line of its own."""
+        tax = self._tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0, use)
+        return {
+            "name": allowance.reason or self.env._("Discount"),
+            "quantity": float(sign),
+            "price_unit": float(allowance.amount if allowance.is_charge else -allowance.amount),
+            "tax_ids": [Command.set(tax.ids)],
+            "analytic_distribution": {str(analytic.id): 100} if analytic else False,
+            "x_smartbill_line_id": line_id,
+        }
+
+    # -- lookups -----------------------------------------------------------------------------
+    def _tax(self, doc, category, percent, use):
+        if category == "O":  # outside the scope of VAT
+            return self.env["account.tax"]
+        return self.env["smartbill.tax.map"].tax_for(
+            self.backend_record,
+            doc.issue_date,
+            percent,
+            use=use,
+            name=CATEGORY_TAX_NAMES.get(category),
+        )
+
+    def _uom(self, code):
+        xmlid = UNIT_CODES.get(code)
+        uom = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        if not uom:
+            raise InvalidRecordError(self.env._("e-Factura unit code %s has no Odoo unit.", code))
+        return uom
+
+    def _product(self, code, use):
+        """The company's own product by the seller's item code (a supplier's codes are
+        not ours)."""
+        if not code or use != "sale":
+            return self.env["product.product"]
+        return self.env["product.product"].search(
+            [
+                ("default_code", "=", code),
+                ("company_id", "in", [False, self.backend_record.company_id.id]),
+            ],
+            limit=1,
+        )
+
+    def _partner(self, party):
+        """The SmartBill partner with this CUI, an Odoo partner with this VAT, else a new
+        partner flagged "created from e-Factura"."""
+        company = self.backend_record.company_id
+        partners = self.env["res.partner"].with_context(active_test=False)
+        scope = [("parent_id", "=", False), ("company_id", "in", [False, company.id])]
+        if party.cui:
+            domain = [("vat", "in", [party.cui, f"RO{party.cui}", f"RO {party.cui}"])]
+        elif party.vat:
+            domain = [("vat", "=", party.vat)]
+        else:
+            domain = [("name", "=", party.name), ("vat", "=", False)]
+        partner = partners.search(domain + scope, order="id", limit=1)
+        if partner:
+            return partner
+        country = country_for(self.env, party.country)
+        return partners.with_context(no_vat_validation=True).create(
+            {
+                "name": party.name,
+                "vat": party.vat or False,
+                "is_company": bool(party.vat),
+                "company_registry": party.registration or False,
+                "street": party.street or False,
+                "city": party.city or False,
+                "country_id": country.id,
+                "state_id": state_for(self.env, country, party.county).id,
+                "email": party.email or False,
+                "phone": party.phone or False,
+                "smartbill_from_efactura": True,
+            }
+        )
+
+    def _currency(self, code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code)], limit=1)
+        )
+        if not currency:
+            raise InvalidRecordError(self.env._("Unknown currency %s.", code))
+        if not currency.active:
+            currency.active = True
+        return currency
+
+    def _company_rate(self, doc):
+        """Odoo's per-invoice rate (document currency per company currency unit) from the
+        RON rate SmartBill used, so company-currency amounts are SmartBill's book values."""
+        company_currency = self.backend_record.company_id.currency_id
+        if doc.currency == company_currency.name or company_currency.name != "RON":
+            return None
+        if not doc.exchange_rate:
+            raise InvalidRecordError(
+                self.env._(
+                    "Document %(doc)s in %(currency)s states no exchange rate and no VAT in "
+                    "RON.",
+                    doc=doc.id,
+                    currency=doc.currency,
+                )
+            )
+        return float(1 / doc.exchange_rate)
+
+    def _default_journal(self, use):
+        return self.env["account.journal"].search(
+            [("type", "=", use), ("company_id", "=", self.backend_record.company_id.id)],
+            limit=1,
+        )
+
+    def _original(self, doc):
+        """The invoice a credit note refers to, when it was imported."""
+        return self.model.search(
+            [("backend_id", "=", self.backend_record.id), ("external_id", "in", doc.billing_refs)],
+            limit=1,
+        )
+
+    # -- totals ------------------------------------------------------------------------------
+    def _align_ron_vat(self, move, doc):
+        """SmartBill states the VAT in RON of a foreign document from its rounded VAT;
+        Odoo converts unrounded amounts, a few bani apart. Book SmartBill's figure on the
+        largest tax line, against the receivable (or payable) line. A larger gap is not a
+        rounding: it is left for the totals check to report."""
+        if doc.tax_amount_ron is None or move.company_currency_id.name != "RON":
+            return
+        gap = abs(doc.tax_amount_ron) - ban(abs(move.amount_tax_signed))
+        taxes = move.line_ids.filtered(lambda line: line.display_type == "tax")
+        terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        if not gap or abs(gap) > Decimal("0.05") * len(taxes) or not taxes or not terms:
+            return
+        tax = max(taxes, key=lambda line: abs(line.balance))
+        term = terms[0]
+        direction = -1 if tax.balance < 0 else 1
+        move.with_context(skip_invoice_sync=True, check_move_validity=False).write(
+            {
+                "line_ids": [
+                    Command.update(tax.id, {"balance": tax.balance + direction * float(gap)}),
+                    Command.update(term.id, {"balance": term.balance - direction * float(gap)}),
+                ]
+            }
+        )
+
+    def _check_totals(self, binding, doc):
+        """Odoo's totals against the XML's, to the ban: equal -> posted (when the backend
+        says so), different -> left in draft with both amounts and the difference."""
+        move = binding.odoo_id
+        self._align_ron_vat(move, doc)
+        pairs = [
+            (self.env._("untaxed"), move.amount_untaxed, doc.tax_exclusive_amount),
+            (self.env._("VAT"), move.amount_tax, doc.tax_amount),
+            (self.env._("total"), move.amount_total, doc.tax_inclusive_amount),
+        ]
+        if doc.tax_amount_ron is not None and move.company_currency_id.name == "RON":
+            pairs.append((self.env._("VAT in RON"), move.amount_tax_signed, doc.tax_amount_ron))
+        differences = [
+            self.env._(
+                "%(what)s: Odoo %(odoo)s, e-Factura %(xml)s, difference %(diff)s",
+                what=what,
+                odoo=f"{ban(abs(odoo)):.2f}",
+                xml=f"{abs(xml):.2f}",
+                diff=f"{ban(abs(odoo)) - abs(xml):+.2f}",
+            )
+            for what, odoo, xml in pairs
+            if ban(abs(odoo)) != abs(xml)
+        ]
+        binding.write(
+            {
+                "totals_state": "mismatch" if differences else "ok",
+                "totals_message": "\n".join(differences) or False,
+            }
+        )
+        if not differences and self.backend_record.post_invoices and move.state == "draft":
+            move.action_post()

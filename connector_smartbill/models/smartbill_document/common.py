@@ -1,0 +1,94 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+
+from odoo import api, fields, models
+
+from odoo.addons.queue_job.job import identity_exact
+
+from ...efactura import read_files
+
+
+class SmartBillDocument(models.Model):
+    """One e-Factura XML as it reached Odoo (upload, SmartBill download, SPV), stored
+    once per backend: the same file twice is the same document."""
+
+    _name = "smartbill.document"
+    _description = "SmartBill e-Factura document"
+    _order = "id desc"
+
+    name = fields.Char("File", required=True, readonly=True)
+    backend_id = fields.Many2one(
+        "smartbill.backend", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    company_id = fields.Many2one(related="backend_id.company_id", store=True)
+    sha256 = fields.Char(required=True, readonly=True, index=True)
+    attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="restrict")
+    source = fields.Selection(
+        [("upload", "Upload"), ("url", "SmartBill download")], required=True, readonly=True
+    )
+    document_ref = fields.Char("Document", readonly=True, help="Series and number, e.g. FCT0023.")
+    state = fields.Selection(
+        [("new", "To import"), ("imported", "Imported"), ("failed", "Failed")],
+        default="new",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    message = fields.Text(readonly=True)
+    move_id = fields.Many2one("account.move", "Invoice", readonly=True)
+
+    _sha_uniq = models.Constraint(
+        "unique(backend_id, sha256)", "This e-Factura file is already stored for this backend."
+    )
+
+    @api.model
+    def store_files(self, backend, filename, content, source):
+        """Store every invoice XML of an upload (XML or zip); return the new documents
+        (files already stored are skipped, not stored twice)."""
+        documents = self.browse()
+        for name, xml in read_files(content, filename):
+            digest = hashlib.sha256(xml).hexdigest()
+            if self.search_count([("backend_id", "=", backend.id), ("sha256", "=", digest)]):
+                continue
+            attachment = self.env["ir.attachment"].create(
+                {"name": name, "raw": xml, "mimetype": "application/xml", "res_model": self._name}
+            )
+            document = self.create(
+                {
+                    "name": name,
+                    "backend_id": backend.id,
+                    "sha256": digest,
+                    "attachment_id": attachment.id,
+                    "source": source,
+                }
+            )
+            attachment.res_id = document.id
+            documents |= document
+        return documents
+
+    def xml(self):
+        self.ensure_one()
+        return base64.b64decode(self.attachment_id.datas)
+
+    def enqueue_import(self):
+        for document in self:
+            document.with_delay(
+                priority=20,
+                identity_key=identity_exact,
+                description=self.env._("Import e-Factura %s", document.name),
+            ).import_document()
+
+    def import_document(self):
+        """Job: import this document into an invoice, credit note or vendor bill. A
+        document that cannot be imported is marked failed with the reason; nothing of
+        it is written."""
+        self.ensure_one()
+        backend = self.backend_id.with_company(self.backend_id.company_id)
+        with backend.work_on("smartbill.account.move") as work:
+            return work.component(usage="record.importer").run_document(self)
+
+    def action_retry(self):
+        self.filtered(lambda d: d.state == "failed").write({"state": "new", "message": False})
+        self.filtered(lambda d: d.state == "new").enqueue_import()

@@ -1,0 +1,278 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+from decimal import Decimal
+
+from psycopg2 import IntegrityError
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import MasterDataCase
+
+
+@tagged("post_install", "-at_install")
+class TestInvoices(MasterDataCase):
+    """A Romanian company (RON, Romania's chart) importing the simulator's invoices."""
+
+    @classmethod
+    def smartbill_company(cls):
+        company = (
+            cls.env["res.company"]
+            .with_context(install_mode=True)
+            .create(
+                {
+                    "name": "SmartBill RO SRL",
+                    "currency_id": cls.env.ref("base.RON").id,
+                    "country_id": cls.env.ref("base.ro").id,
+                }
+            )
+        )
+        cls.env["account.chart.template"].try_loading("ro", company, install_demo=False)
+        # VAT per rate on the sum of the lines, as EN 16931 (BR-CO-17) computes it
+        company.tax_calculation_rounding_method = "round_globally"
+        return company
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # one invoice stays out of SmartBill's folder: the upload tests bring it
+        cls.held_back = cls.dataset.invoices["FCT", "0003"]
+        cls.held_back["deleted"] = True
+        cls.addClassCleanup(cls.held_back.update, deleted=False)
+        cls.backend.import_taxes()
+        reverse_charge = cls.env["account.tax"].create(
+            {
+                "name": "Taxare inversa",
+                "amount": 0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+        for row in cls.backend.tax_map_ids:
+            rate, included = int(row.percentage), row.vat_included and row.percentage > 0
+            if row.name == "Taxare inversa":
+                sale = reverse_charge
+            else:
+                sale = cls.taxes.get(("sale", rate, included), cls.env["account.tax"])
+            purchase = cls.taxes.get(("purchase", rate, False), cls.env["account.tax"])
+            row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
+        cls.reverse_charge = reverse_charge
+        cls.backend.efactura_source_url = cls.sim.url.replace("/SBORO/api", "/efactura/")
+        with trap_jobs() as trap:
+            cls.backend.action_import_master_data()
+            cls.perform_all(trap)
+            cls.backend.import_efactura_folder()
+            _results, failures = cls.perform_all(trap)
+        if failures:
+            raise AssertionError(f"Import failed: {failures}")
+
+    def binding(self, invoice_id):
+        return self.env["smartbill.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
+        )
+
+    def imported(self):
+        return [i for i in self.dataset.invoices.values() if not i["deleted"]]
+
+    def upload(self, name, content):
+        attachment = self.env["ir.attachment"].create({"name": name, "raw": content})
+        wizard = self.env["smartbill.upload.wizard"].create(
+            {"backend_id": self.backend.id, "attachment_ids": [(6, 0, attachment.ids)]}
+        )
+        before = self.backend.document_ids
+        with trap_jobs() as trap:
+            wizard.action_upload()
+            self.perform_all(trap)
+        return self.backend.document_ids - before
+
+    # -- the batch --------------------------------------------------------------------------
+    def test_every_document_imported_once_with_the_xml_amounts(self):
+        invoices = self.imported()
+        bindings = self.env["smartbill.account.move"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(len(bindings), len(invoices))
+        for invoice in invoices:
+            move = self.binding(invoice["id"]).odoo_id
+            refund = invoice["kind"] != "invoice"
+            self.assertEqual(move.move_type, "out_refund" if refund else "out_invoice")
+            binding = self.binding(invoice["id"])
+            self.assertEqual(move.state, "posted", f"{invoice['id']}: {binding.totals_message}")
+            self.assertEqual(Decimal(str(move.amount_untaxed)), abs(invoice["net"]), invoice["id"])
+            self.assertEqual(Decimal(str(move.amount_tax)), abs(invoice["vat"]), invoice["id"])
+            self.assertEqual(Decimal(str(move.amount_total)), abs(invoice["total"]))
+            if not refund and not move.reversal_move_ids:
+                self.assertEqual(move.amount_residual, move.amount_total, invoice["id"])
+            self.assertEqual(move.currency_id.name, invoice["currency"])
+            self.assertEqual(self.binding(invoice["id"]).totals_state, "ok")
+        total_odoo = sum(Decimal(str(m.amount_total_signed)) for m in bindings.odoo_id)
+        total_xml = sum(
+            (-1 if i["kind"] != "invoice" else 1) * abs(i["total"]) * (i["exchangeRate"] or 1)
+            for i in invoices
+        )
+        self.assertAlmostEqual(float(total_odoo), float(total_xml), delta=0.01 * len(invoices))
+
+    def test_eur_invoice_keeps_smartbill_rate_and_ron_vat(self):
+        invoice = next(i for i in self.imported() if i["currency"] == "EUR" and i["vat"])
+        move = self.binding(invoice["id"]).odoo_id
+        self.assertAlmostEqual(move.invoice_currency_rate, float(1 / invoice["exchangeRate"]))
+        self.assertEqual(Decimal(str(abs(move.amount_tax_signed))), invoice["vatRon"])
+
+    def test_identifiers_lines_partner_and_journal(self):
+        invoice = next(
+            i for i in self.imported() if i["kind"] == "invoice" and i["currency"] == "RON"
+        )
+        move = self.binding(invoice["id"]).odoo_id
+        self.assertEqual(
+            (
+                move.x_smartbill_id,
+                move.x_smartbill_series,
+                move.x_smartbill_number,
+                move.x_smartbill_company_vat_code,
+            ),
+            (invoice["id"], invoice["series"], invoice["number"], self.dataset.cif),
+        )
+        lines = move.invoice_line_ids.filtered(
+            lambda line: line.x_smartbill_line_id.count("/") == 1
+        )
+        self.assertEqual(len(lines), len(invoice["lines"]))
+        first, source = lines.sorted("x_smartbill_line_id")[0], invoice["lines"][0]
+        self.assertEqual(first.x_smartbill_line_id, f"{invoice['id']}/1")
+        self.assertEqual(first.product_id.default_code, source["code"])
+        self.assertEqual(first.quantity, float(source["quantity"]))
+        self.assertEqual(first.price_unit, float(source["price"]))
+        partner = (
+            self.env["smartbill.res.partner"]
+            .search([("external_id", "=", invoice["client"])])
+            .odoo_id
+        )
+        self.assertEqual(move.partner_id, partner)
+        self.assertFalse(partner.smartbill_from_efactura)
+        self.assertEqual(move.journal_id.type, "sale")
+        self.assertIn(f"seria {invoice['series']}", str(move.narration))
+
+    def test_reverse_charge_lines_use_the_mapped_tax(self):
+        invoice = next(
+            i for i in self.imported() if any(line["category"] == "AE" for line in i["lines"])
+        )
+        move = self.binding(invoice["id"]).odoo_id
+        ae_lines = move.invoice_line_ids.filtered(lambda line: line.tax_ids == self.reverse_charge)
+        self.assertTrue(ae_lines)
+
+    def test_credit_note_and_storno_are_refunds_settling_their_invoice(self):
+        invoices = self.imported()
+        for kind in ("credit_note", "storno"):
+            note = next(
+                n
+                for n in invoices
+                if n["kind"] == kind
+                and [m["id"] for m in invoices if m["billingReference"] == n["billingReference"]]
+                == [n["id"]]
+            )
+            move = self.binding(note["id"]).odoo_id
+            self.assertEqual(move.move_type, "out_refund")
+            self.assertEqual(Decimal(str(move.amount_total)), abs(note["total"]))
+            original = self.binding(note["billingReference"]).odoo_id
+            self.assertEqual(move.reversed_entry_id, original)
+            # Odoo reconciles a refund with the invoice it reverses, as its own reversals do
+            settled = min(move.amount_total, original.amount_total)
+            self.assertAlmostEqual(move.amount_residual, move.amount_total - settled, places=2)
+            self.assertAlmostEqual(
+                original.amount_residual, original.amount_total - settled, places=2
+            )
+
+    def test_discounts_are_lines_of_their_own(self):
+        invoice = next(i for i in self.imported() if i["allowance"])
+        move = self.binding(invoice["id"]).odoo_id
+        discount = move.invoice_line_ids.filtered(
+            lambda line: line.x_smartbill_line_id == f"{invoice['id']}/A1"
+        )
+        self.assertEqual(discount.price_subtotal, -float(invoice["allowance"]["amount"]))
+
+    # -- re-runs and uploads -------------------------------------------------------------------
+    def test_second_run_imports_nothing(self):
+        count = self.env["smartbill.document"].search_count([])
+        with trap_jobs() as trap:
+            result = self.backend.import_efactura_folder()
+            trap.assert_jobs_count(0)
+        self.assertEqual(result, "0 new e-Factura documents queued")
+        self.assertEqual(self.env["smartbill.document"].search_count([]), count)
+
+    def test_same_zip_uploaded_twice_imports_once(self):
+        content = self.dataset.invoice_zip(self.held_back)
+        documents = self.upload("4300001.zip", content)
+        self.assertEqual(documents[0].state, "imported")
+        move = self.binding("FCT0003").odoo_id
+        self.assertEqual(Decimal(str(move.amount_total)), self.held_back["total"])
+        self.assertEqual(len(documents), 1)
+        self.assertFalse(self.upload("again.zip", content))
+        self.assertEqual(len(self.binding("FCT0003")), 1)
+
+    def test_totals_mismatch_is_left_in_draft_with_both_amounts(self):
+        invoice = next(i for i in self.imported() if i["vat"] and i["currency"] == "RON")
+        xml = self.dataset.invoice_xml(invoice).replace(
+            f"<cbc:ID>{invoice['id']}</cbc:ID>".encode(), b"<cbc:ID>FCT9001</cbc:ID>"
+        )
+        vat = f'<cbc:TaxAmount currencyID="RON">{invoice["vat"]:.2f}</cbc:TaxAmount>'
+        wrong = vat.replace(f"{invoice['vat']:.2f}", f"{invoice['vat'] + Decimal('0.01'):.2f}")
+        xml = xml.replace(vat.encode(), wrong.encode(), 1)
+        self.upload("FCT9001.xml", xml)
+        binding = self.binding("FCT9001")
+        self.assertEqual(binding.state, "draft")
+        self.assertEqual(binding.totals_state, "mismatch")
+        self.assertEqual(
+            binding.totals_message,
+            f"VAT: Odoo {invoice['vat']:.2f}, e-Factura {invoice['vat'] + Decimal('0.01'):.2f}, "
+            "difference -0.01",
+        )
+        self.assertEqual(self.backend.mismatch_count, 1)
+
+    def test_malformed_and_foreign_documents_fail_with_their_reason(self):
+        documents = self.upload("broken.xml", b"<Invoice><cbc:ID>")
+        self.assertEqual(documents[0].state, "failed")
+        self.assertTrue(documents[0].message.startswith("Not well-formed XML"))
+        invoice = self.imported()[0]
+        other = self.dataset.invoice_xml(invoice).replace(self.dataset.cif.encode(), b"RO11111111")
+        documents = self.upload("other.xml", other)
+        self.assertEqual(documents[0].state, "failed")
+        self.assertIn("not for this backend's company", documents[0].message)
+        self.assertFalse(documents.move_id)
+        self.assertEqual(self.backend.failed_document_count, 2)
+
+    def test_upload_accepts_only_xml_and_zip(self):
+        attachment = self.env["ir.attachment"].create({"name": "invoice.pdf", "raw": b"%PDF"})
+        wizard = self.env["smartbill.upload.wizard"].create(
+            {"backend_id": self.backend.id, "attachment_ids": [(6, 0, attachment.ids)]}
+        )
+        with self.assertRaisesRegex(Exception, "only e-Factura .xml and .zip files"):
+            wizard.action_upload()
+
+    def test_reissued_posted_document_is_flagged_not_rewritten(self):
+        invoice = next(i for i in self.imported() if i["kind"] == "invoice")
+        binding = self.binding(invoice["id"])
+        total = binding.amount_total
+        xml = self.dataset.invoice_xml(invoice).replace(b"Factura emisa", b"Factura corectata")
+        self.upload("reissued.xml", xml)
+        self.assertIn("other content", binding.review_message)
+        self.assertEqual(binding.amount_total, total)
+        self.assertEqual(binding.state, "posted")
+
+    def test_database_refuses_a_second_move_for_the_same_document(self):
+        move = self.binding(self.imported()[0]["id"]).odoo_id
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            move.copy(
+                {
+                    "x_smartbill_series": move.x_smartbill_series,
+                    "x_smartbill_number": move.x_smartbill_number,
+                    "x_smartbill_company_vat_code": move.x_smartbill_company_vat_code,
+                }
+            )
+
+    def test_original_xml_is_kept(self):
+        invoice = self.imported()[0]
+        document = self.binding(invoice["id"]).document_id
+        self.assertEqual(
+            base64.b64decode(document.attachment_id.datas), self.dataset.invoice_xml(invoice)
+        )
