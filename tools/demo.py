@@ -236,6 +236,10 @@ def main():
             counts = import_documents(registry, backend_id)
             ok = ok and not counts["mismatches"] and not counts["failed files"]
             print_documents(title, counts, api_calls(sim))
+        sim.reset_usage()
+        with registry.cursor() as cr:
+            result = superuser_env(cr)["smartbill.backend"].browse(backend_id).check_completeness()
+        print(f"\nCompleteness of the invoice series ({api_calls(sim)} SmartBill calls): {result}")
     print(
         f"\nOpen it: .venv/bin/python $ODOO_SRC/odoo-bin -d {args.db} "
         f"--addons-path $ODOO_SRC/addons,{REPO}"

@@ -8,3 +8,4 @@ from . import smartbill_workpoint
 from . import smartbill_series
 from . import smartbill_document
 from . import account_move
+from . import smartbill_series_gap

@@ -42,6 +42,10 @@ class TestInvoices(MasterDataCase):
         cls.held_back = cls.dataset.invoices["FCT", "0003"]
         cls.held_back["deleted"] = True
         cls.addClassCleanup(cls.held_back.update, deleted=False)
+        # and one SmartBill issued whose XML did not reach the folder
+        cls.not_arrived = cls.dataset.invoices["FCJ", "0002"]
+        cls.not_arrived["withheld"] = True
+        cls.addClassCleanup(cls.not_arrived.update, withheld=False)
         cls.backend.import_taxes()
         reverse_charge = cls.env["account.tax"].create(
             {
@@ -76,7 +80,7 @@ class TestInvoices(MasterDataCase):
         )
 
     def imported(self):
-        return [i for i in self.dataset.invoices.values() if not i["deleted"]]
+        return [i for i in self.dataset.invoices.values() if not i["deleted"] and not i["withheld"]]
 
     def upload(self, name, content):
         attachment = self.env["ir.attachment"].create({"name": name, "raw": content})
@@ -228,6 +232,15 @@ class TestInvoices(MasterDataCase):
             "difference -0.01",
         )
         self.assertEqual(self.backend.mismatch_count, 1)
+        # SmartBill sends the document again, right this time: the draft is updated
+        corrected = self.dataset.invoice_xml(invoice).replace(
+            f"<cbc:ID>{invoice['id']}</cbc:ID>".encode(), b"<cbc:ID>FCT9001</cbc:ID>"
+        )
+        self.assertEqual(self.upload("FCT9001-v2.xml", corrected).state, "imported")
+        self.assertEqual(self.binding("FCT9001"), binding)
+        self.assertEqual((binding.totals_state, binding.state), ("ok", "posted"))
+        self.assertEqual(Decimal(str(binding.amount_tax)), invoice["vat"])
+        self.assertEqual(self.backend.mismatch_count, 0)
 
     def test_malformed_and_foreign_documents_fail_with_their_reason(self):
         documents = self.upload("broken.xml", b"<Invoice><cbc:ID>")
@@ -276,3 +289,54 @@ class TestInvoices(MasterDataCase):
         self.assertEqual(
             base64.b64decode(document.attachment_id.datas), self.dataset.invoice_xml(invoice)
         )
+
+    def test_completeness_lists_numbers_missing_in_odoo(self):
+        self.sim.reset_usage()
+        result = self.backend.check_completeness()
+        self.assertEqual(result, "1 missing in Odoo, 1 not in SmartBill")
+        gaps = self.env["smartbill.series.gap"].search([("backend_id", "=", self.backend.id)])
+        self.assertEqual(
+            sorted((g.document_ref, g.state) for g in gaps),
+            [("FCJ0002", "missing"), ("FCT0003", "not_in_smartbill")],
+        )
+        missing = gaps.filtered(lambda g: g.state == "missing")
+        self.assertAlmostEqual(missing.invoice_total, float(self.not_arrived["total"]), places=2)
+        self.assertEqual(self.backend.missing_count, 1)
+        # one series call, one payment-status call per gap
+        self.assertEqual(
+            self.sim.requests,
+            ["/SBORO/api/series", *["/SBORO/api/invoice/paymentstatus"] * 2],
+        )
+        # the XML arrives: the number leaves the list
+        self.upload("FCJ0002.zip", self.dataset.invoice_zip(self.not_arrived))
+        self.backend.check_completeness()
+        self.assertEqual(self.backend.missing_count, 0)
+
+    def test_smartbill_pdf_attached_when_asked(self):
+        self.backend.attach_pdf = True
+        self.upload("FCT0003.zip", self.dataset.invoice_zip(self.held_back))
+        move = self.binding("FCT0003").odoo_id
+        attachment = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", move.id),
+                ("mimetype", "=", "application/pdf"),
+            ]
+        )
+        # FCT0003 is not in SmartBill any more: its PDF cannot come, the invoice still does
+        self.assertFalse(attachment)
+        self.assertIn("SmartBill PDF not attached", self.binding("FCT0003").review_message)
+        self.assertEqual(move.state, "posted")
+        self.held_back["deleted"] = False
+        self.addCleanup(self.held_back.update, deleted=True)
+        xml = self.dataset.invoice_xml(self.not_arrived)
+        self.upload("FCJ0002.xml", xml)
+        pdf = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "=", self.binding("FCJ0002").odoo_id.id),
+                ("mimetype", "=", "application/pdf"),
+            ]
+        )
+        self.assertEqual(pdf.name, "facturaFCJ0002.pdf")
+        self.assertTrue(pdf.raw.startswith(b"%PDF"))

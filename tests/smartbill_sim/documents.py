@@ -133,7 +133,10 @@ def build_invoices(rng, clients, products, count, start):
             "billingReference": original["id"] if original else None,
             "allowance": None,
             "note": f"Factura emisa din SmartBill, seria {series}",
+            # deleted: gone from SmartBill; withheld: issued, but its XML is not (yet) in
+            # the folder a user downloads
             "deleted": False,
+            "withheld": False,
         }
         if kind == "invoice" and lines[0]["category"] == "S" and rng.random() < 0.08:
             base = money(

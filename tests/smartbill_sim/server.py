@@ -354,7 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_efactura(self, name, query):
         """``index.json`` lists the XML zips of the issued invoices (``from`` / ``to``
         filter by issue date); ``<series><number>.zip`` serves one."""
-        invoices = [i for i in self.data.invoices.values() if not i["deleted"]]
+        invoices = [
+            i for i in self.data.invoices.values() if not i["deleted"] and not i["withheld"]
+        ]
         if name == "index.json":
             since, until = query.get("from", ""), query.get("to", "9999")
             listed = [i for i in invoices if since <= i["issueDate"].isoformat() <= until]

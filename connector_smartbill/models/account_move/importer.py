@@ -14,9 +14,11 @@ from odoo import Command
 
 from odoo.addons.component.core import Component
 
+from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...components.mapper import country_for, state_for
 from ...efactura import EFacturaError, parse
+from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
 
 # UN/ECE Recommendation 20 unit codes -> Odoo units
@@ -51,6 +53,30 @@ CENT = Decimal("0.01")
 
 def ban(value):
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class AccountMoveAdapter(Component):
+    """The documents' sources: the backend's e-Factura web folder, and SmartBill's V1
+    API for what it has of an invoice (its PDF)."""
+
+    _name = "smartbill.account.move.adapter"
+    _inherit = "smartbill.adapter"
+    _apply_on = "smartbill.account.move"
+
+    @property
+    def folder(self):
+        return DocumentFolder(self.backend_record.efactura_source_url)
+
+    def search(self, since=None):
+        """Names of the folder's documents issued since ``since``."""
+        return self.folder.list(since=since)
+
+    def read(self, external_id):  # pylint: disable=method-required-super
+        """The content of the folder's document ``external_id`` (a file name)."""
+        return self.folder.download(external_id)
+
+    def invoice_pdf(self, series, number):
+        return self.v1.invoice_pdf(series, number)
 
 
 class AccountMoveImporter(Component):
@@ -105,6 +131,8 @@ class AccountMoveImporter(Component):
                     self.status = "created"
                 self.binder.bind(self.external_id, binding)
             self._check_totals(binding, doc)
+            if use == "sale" and self.backend_record.attach_pdf:
+                self._attach_pdf(binding, doc)
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return f"{doc.id} {self.status}: {binding.display_name}"
 
@@ -333,6 +361,24 @@ class AccountMoveImporter(Component):
         return self.model.search(
             [("backend_id", "=", self.backend_record.id), ("external_id", "in", doc.billing_refs)],
             limit=1,
+        )
+
+    def _attach_pdf(self, binding, doc):
+        """SmartBill's PDF on the invoice. A PDF SmartBill cannot give does not stop the
+        accounting import: the reason is kept on the binding."""
+        try:
+            pdf = self.backend_adapter.invoice_pdf(doc.series, doc.number)
+        except SmartBillError as err:
+            binding.review_message = self.env._("SmartBill PDF not attached: %s", err)
+            return
+        self.env["ir.attachment"].create(
+            {
+                "name": f"factura{doc.series}{doc.number}.pdf",
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": binding.odoo_id.id,
+            }
         )
 
     # -- totals ------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from ...api import (
     SmartBillV3Client,
 )
 from ...efactura import EFacturaError
-from ...efactura.source import DocumentFolder
 from ...exceptions import api_errors
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
@@ -107,6 +106,10 @@ class SmartBillBackend(models.Model):
         default=True,
         help="Post a document whose totals equal its e-Factura's; otherwise keep it in draft.",
     )
+    attach_pdf = fields.Boolean(
+        "Attach SmartBill PDF",
+        help="Attach SmartBill's PDF to each imported invoice (one V1 call per invoice).",
+    )
     efactura_source_url = fields.Char(
         "e-Factura folder URL",
         help="A web folder of e-Factura zips with an index.json (the SmartBill simulator "
@@ -125,6 +128,7 @@ class SmartBillBackend(models.Model):
     invoice_count = fields.Integer(compute="_compute_counts")
     failed_document_count = fields.Integer("Failed documents", compute="_compute_counts")
     mismatch_count = fields.Integer("Totals mismatches", compute="_compute_counts")
+    missing_count = fields.Integer("Numbers missing in Odoo", compute="_compute_counts")
 
     _cif_company_unique = models.Constraint(
         "unique(company_vat_code, company_id)",
@@ -237,6 +241,9 @@ class SmartBillBackend(models.Model):
             backend.mismatch_count = moves.search_count(
                 [*domain, ("totals_state", "=", "mismatch")]
             )
+            backend.missing_count = self.env["smartbill.series.gap"].search_count(
+                [*domain, ("state", "=", "missing")]
+            )
             backend.failed_document_count = self.env["smartbill.document"].search_count(
                 [*domain, ("state", "=", "failed")]
             )
@@ -324,19 +331,36 @@ class SmartBillBackend(models.Model):
         """Job: store the folder's new documents issued since ``since`` and queue one
         import job per document."""
         self.ensure_one()
-        folder = DocumentFolder(self.efactura_source_url)
         stored = set(self.document_ids.mapped("name"))
         documents = self.env["smartbill.document"]
-        try:
-            for name in folder.list(since=since or self.efactura_since):
-                if name.removesuffix(".zip") + ".xml" in stored:
-                    continue
-                documents |= documents.store_files(self, name, folder.download(name), "url")
-        except EFacturaError as err:
-            raise RetryableJobError(str(err), seconds=60) from None
+        with self.work_on("smartbill.account.move") as work:
+            source = work.component(usage="backend.adapter")
+            try:
+                for name in source.search(since=since or self.efactura_since):
+                    if name.removesuffix(".zip") + ".xml" in stored:
+                        continue
+                    documents |= documents.store_files(self, name, source.read(name), "url")
+            except EFacturaError as err:
+                raise RetryableJobError(str(err), seconds=60) from None
         documents.enqueue_import()
         self.invoices_imported_at = fields.Datetime.now()
         return f"{len(documents)} new e-Factura documents queued"
+
+    def check_completeness(self):
+        """Job: every number below each invoice series' next number is imported, or
+        listed as missing in Odoo / not in SmartBill (one payment-status call each)."""
+        self.ensure_one()
+        self.env["smartbill.series"].import_batch(self)  # today's next numbers
+        counts = self.env["smartbill.series.gap"].check_backend(self)
+        return f"{counts['missing']} missing in Odoo, {counts['not_in_smartbill']} not in SmartBill"
+
+    def action_check_completeness(self):
+        for backend in self:
+            backend.with_delay(priority=30, identity_key=identity_exact).check_completeness()
+        return self._notify_queued(self.env._("Completeness check queued."))
+
+    def action_open_gaps(self):
+        return self._open("smartbill.series.gap", self.env._("Invoice numbers missing in Odoo"))
 
     def action_import_efactura(self):
         for backend in self:
