@@ -10,6 +10,7 @@ import argparse
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -18,6 +19,7 @@ sys.path.insert(0, str(REPO))
 from tests.smartbill_sim import SimServer, generate  # noqa: E402
 from tools.jobrunner import run_jobs  # noqa: E402
 
+DATASET = generate("demo")
 ENTITIES = [
     ("smartbill.workpoint", "workpoints"),
     ("smartbill.series", "series"),
@@ -165,6 +167,35 @@ def import_documents(registry, backend_id):
         }
 
 
+def import_spv(registry, backend_id, since, until):
+    """Queue the SPV window, run its jobs; count documents per direction."""
+    with registry.cursor() as cr:
+        backend = superuser_env(cr)["smartbill.backend"].browse(backend_id)
+        before = len(backend.document_ids)
+        backend.import_spv(since=since, until=until)
+    seconds = run_jobs(registry, superuser_env)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        backend = env["smartbill.backend"].browse(backend_id)
+        moves = env["smartbill.account.move"].search([("backend_id", "=", backend_id)])
+        bills = moves.filtered(lambda m: m.move_type in ("in_invoice", "in_refund"))
+        return {
+            "seconds": seconds,
+            "new documents": len(backend.document_ids) - before,
+            "invoices sent": len(moves) - len(bills),
+            "bills received": len(bills),
+            "bills posted": len(bills.filtered(lambda m: m.state == "posted")),
+            "mismatches": backend.mismatch_count,
+            "ANAF refusals": len(backend.document_ids.filtered(lambda d: "erori" in d.name)),
+            "sums": {
+                "RON bills": (
+                    sum(bills.mapped("amount_total")),
+                    sum(b["total"] for b in DATASET.bills.values()),
+                )
+            },
+        }
+
+
 def print_documents(title, counts, calls):
     print(f"\n{title} ({counts.pop('seconds'):.1f} s, {calls} SmartBill calls)")
     sums = counts.pop("sums")
@@ -194,7 +225,7 @@ def main():
     parser.add_argument("--sim-port", type=int, default=8787)
     args = parser.parse_args()
 
-    dataset = generate("demo")
+    dataset = DATASET
     registry = load_registry(args.db)
     with SimServer(dataset, port=args.sim_port) as sim:
         with registry.cursor() as cr:
@@ -212,6 +243,8 @@ def main():
                 }
             )
             backend.efactura_source_url = sim.url.replace("/SBORO/api", "/efactura/")
+            backend.spv_base_url = sim.url.replace("/SBORO/api", "/prod/FCTEL/rest")
+            backend.spv_token = dataset.spv_token
             # VAT per rate on the sum of the lines, as EN 16931 computes it
             company.tax_calculation_rounding_method = "round_globally"
             backend.action_test_connection()
@@ -236,6 +269,13 @@ def main():
             counts = import_documents(registry, backend_id)
             ok = ok and not counts["mismatches"] and not counts["failed files"]
             print_documents(title, counts, api_calls(sim))
+        days = sorted(m["data_creare"][:8] for m in dataset.spv_messages())
+        since, until = (date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in (days[0], days[-1]))
+        for title in ("ANAF SPV messages", "ANAF SPV messages again (same window)"):
+            sim.reset_usage()
+            counts = import_spv(registry, backend_id, since, until)
+            ok = ok and not counts["mismatches"]
+            print_documents(f"{title} {since} to {until}", counts, api_calls(sim))
         sim.reset_usage()
         with registry.cursor() as cr:
             result = superuser_env(cr)["smartbill.backend"].browse(backend_id).check_completeness()

@@ -1,6 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from datetime import date
 from decimal import Decimal
 
 from psycopg2 import IntegrityError
@@ -13,9 +14,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 from .common import MasterDataCase
 
 
-@tagged("post_install", "-at_install")
-class TestInvoices(MasterDataCase):
-    """A Romanian company (RON, Romania's chart) importing the simulator's invoices."""
+class RomanianCompanyCase(MasterDataCase):
+    """A Romanian company (RON, Romania's chart), its VAT mapped, master data imported."""
 
     @classmethod
     def smartbill_company(cls):
@@ -38,6 +38,46 @@ class TestInvoices(MasterDataCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.backend.import_taxes()
+        cls.reverse_charge, cls.reverse_charge_purchase = (
+            cls.env["account.tax"].create(
+                {
+                    "name": f"Taxare inversa {use}",
+                    "amount": 0,
+                    "amount_type": "percent",
+                    "type_tax_use": use,
+                    "company_id": cls.company.id,
+                }
+            )
+            for use in ("sale", "purchase")
+        )
+        for row in cls.backend.tax_map_ids:
+            rate, included = int(row.percentage), row.vat_included and row.percentage > 0
+            if row.name == "Taxare inversa":
+                sale, purchase = cls.reverse_charge, cls.reverse_charge_purchase
+            else:
+                sale = cls.taxes.get(("sale", rate, included), cls.env["account.tax"])
+                purchase = cls.taxes.get(("purchase", rate, False), cls.env["account.tax"])
+            row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
+        with trap_jobs() as trap:
+            cls.backend.action_import_master_data()
+            _results, failures = cls.perform_all(trap)
+        if failures:
+            raise AssertionError(f"Master data import failed: {failures}")
+
+    def binding(self, invoice_id):
+        return self.env["smartbill.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestInvoices(RomanianCompanyCase):
+    """The simulator's invoices, from its e-Factura folder and uploads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         # one invoice stays out of SmartBill's folder: the upload tests bring it
         cls.held_back = cls.dataset.invoices["FCT", "0003"]
         cls.held_back["deleted"] = True
@@ -46,38 +86,12 @@ class TestInvoices(MasterDataCase):
         cls.not_arrived = cls.dataset.invoices["FCJ", "0002"]
         cls.not_arrived["withheld"] = True
         cls.addClassCleanup(cls.not_arrived.update, withheld=False)
-        cls.backend.import_taxes()
-        reverse_charge = cls.env["account.tax"].create(
-            {
-                "name": "Taxare inversa",
-                "amount": 0,
-                "amount_type": "percent",
-                "type_tax_use": "sale",
-                "company_id": cls.company.id,
-            }
-        )
-        for row in cls.backend.tax_map_ids:
-            rate, included = int(row.percentage), row.vat_included and row.percentage > 0
-            if row.name == "Taxare inversa":
-                sale = reverse_charge
-            else:
-                sale = cls.taxes.get(("sale", rate, included), cls.env["account.tax"])
-            purchase = cls.taxes.get(("purchase", rate, False), cls.env["account.tax"])
-            row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
-        cls.reverse_charge = reverse_charge
         cls.backend.efactura_source_url = cls.sim.url.replace("/SBORO/api", "/efactura/")
         with trap_jobs() as trap:
-            cls.backend.action_import_master_data()
-            cls.perform_all(trap)
             cls.backend.import_efactura_folder()
             _results, failures = cls.perform_all(trap)
         if failures:
             raise AssertionError(f"Import failed: {failures}")
-
-    def binding(self, invoice_id):
-        return self.env["smartbill.account.move"].search(
-            [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
-        )
 
     def imported(self):
         return [i for i in self.dataset.invoices.values() if not i["deleted"] and not i["withheld"]]
@@ -340,3 +354,153 @@ class TestInvoices(MasterDataCase):
         )
         self.assertEqual(pdf.name, "facturaFCJ0002.pdf")
         self.assertTrue(pdf.raw.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestSpv(RomanianCompanyCase):
+    """Invoices sent and bills received, pulled from ANAF's SPV (the simulator's)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend.write(
+            {
+                "spv_base_url": cls.sim.url.replace("/SBORO/api", "/prod/FCTEL/rest"),
+                "spv_token": cls.dataset.spv_token,
+            }
+        )
+        cls.days = sorted({m["data_creare"][:8] for m in cls.dataset.spv_messages()})
+        cls.first = date(int(cls.days[0][:4]), int(cls.days[0][4:6]), int(cls.days[0][6:]))
+        cls.last = date(int(cls.days[-1][:4]), int(cls.days[-1][4:6]), int(cls.days[-1][6:]))
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(setattr, self.sim, "spv_page_size", self.sim.spv_page_size)
+        self.sim.spv_page_size = 1  # several pages on the days with several messages
+
+    def import_window(self):
+        with trap_jobs() as trap:
+            self.backend.import_spv(since=self.first, until=self.last)
+            return self.perform_all(trap)
+
+    def test_window_brings_sent_invoices_received_bills_and_refusals(self):
+        _results, failures = self.import_window()
+        self.assertEqual(failures, [])
+        bills = self.env["smartbill.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("move_type", "=", "in_invoice")]
+        )
+        self.assertEqual(len(bills), len(self.dataset.bills))
+        sent = self.env["smartbill.account.move"].search(
+            [
+                ("backend_id", "=", self.backend.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ]
+        )
+        self.assertEqual(len(sent), len(self.dataset.invoices))
+        for source in self.dataset.bills.values():
+            supplier = self.dataset.find("suppliers", source["supplier"])
+            bill = bills.filtered(lambda b, s=source: b.ref == s["id"])
+            self.assertEqual(bill.state, "posted", bill.totals_message)
+            self.assertEqual(Decimal(str(bill.amount_untaxed)), source["net"])
+            self.assertEqual(Decimal(str(bill.amount_tax)), source["vat"])
+            self.assertEqual(bill.partner_bank_id.acc_number, supplier["iban"])
+            self.assertEqual(bill.x_smartbill_partner_vat_code, supplier["vatCode"])
+            self.assertEqual(
+                bill.partner_id,
+                self.env["smartbill.res.partner"]
+                .search([("external_id", "=", supplier["id"])])
+                .odoo_id,
+            )
+            self.assertEqual(bill.l10n_ro_edi_state, "invoice_validated")
+        reverse = next(b for b in self.dataset.bills.values() if b["lines"][0]["category"] == "AE")
+        bill = bills.filtered(lambda b: b.ref == reverse["id"])
+        self.assertEqual(bill.invoice_line_ids.tax_ids, self.reverse_charge_purchase)
+        refusal = self.backend.document_ids.filtered(lambda d: "erori" in d.name)
+        self.assertEqual(refusal.state, "failed")
+        self.assertIn("ANAF refused the invoice", refusal.message)
+        self.assertIn("BR-RO-010", refusal.message)
+        self.assertEqual(self.backend.spv_imported_until, self.last)
+        lists = self.sim.requests.count("/prod/FCTEL/rest/listaMesajePaginatieFactura")
+        self.assertGreater(lists, (self.last - self.first).days + 1)  # more than one page a day
+
+    def test_second_run_downloads_nothing(self):
+        self.import_window()
+        count = len(self.backend.document_ids)
+        self.sim.reset_usage()
+        _results, failures = self.import_window()
+        self.assertEqual(failures, [])
+        self.assertNotIn("/prod/FCTEL/rest/descarcare", self.sim.requests)
+        self.assertEqual(len(self.backend.document_ids), count)
+
+    def test_interrupted_window_is_resumed_by_its_job(self):
+        self.sim.inject("500", path="/descarcare", times=1)
+        _results, failures = self.import_window()
+        self.assertEqual(len(failures), 1)  # that day's job: retried later by queue_job
+        job, error = failures[0]
+        self.assertIn("SPV descarcare: HTTP 500", str(error))
+        with trap_jobs() as trap:
+            job.perform()
+            self.perform_all(trap)
+        self.assertEqual(
+            len(self.env["smartbill.account.move"].search([("backend_id", "=", self.backend.id)])),
+            len(self.dataset.invoices) + len(self.dataset.bills),
+        )
+
+    def test_bill_already_fetched_by_l10n_ro_edi_is_bound_not_duplicated(self):
+        message = next(m for m in self.dataset.spv_messages() if m["tip"] == "FACTURA PRIMITA")
+        source = message["document"]
+        fetched = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "company_id": self.company.id,
+                    "partner_id": self.env["smartbill.res.partner"]
+                    .search([("external_id", "=", source["supplier"])])
+                    .odoo_id.id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "as Odoo's UBL import read it",
+                                "price_unit": 1.0,
+                                "quantity": 1,
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        fetched.l10n_ro_edi_index = message["id_solicitare"]
+        self.import_window()
+        binding = self.binding(
+            f"{self.dataset.find('suppliers', source['supplier'])['vatCode']}" f"/{source['id']}"
+        )
+        self.assertEqual(binding.odoo_id, fetched)
+        self.assertEqual(Decimal(str(fetched.amount_total)), source["total"])
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("company_id", "=", self.company.id), ("ref", "=", source["id"])]
+            ),
+            1,
+        )
+
+    def test_l10n_ro_edi_fetch_after_the_connector_creates_nothing(self):
+        self.import_window()
+        message = next(m for m in self.dataset.spv_messages() if m["tip"] == "FACTURA PRIMITA")
+        bills = self.env["account.move"].search_count([("move_type", "=", "in_invoice")])
+        answer = {
+            "invoice": {
+                "amount_total": float(message["document"]["total"]),
+                "seller_vat": "RO1",
+                "date": message["document"]["issueDate"],
+            }
+        }
+        self.env["account.move"].with_company(self.company)._l10n_ro_edi_process_bill_messages(
+            [{**message, "document": None, "answer": answer}]
+        )
+        self.assertEqual(
+            self.env["account.move"].search_count([("move_type", "=", "in_invoice")]), bills
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .documents import build_invoices, efactura_zip, ubl_xml
+from .documents import build_bills, build_invoices, efactura_zip, ubl_xml
 
 COUNTIES = [
     ("Alba", "AB"),
@@ -189,6 +189,8 @@ class Dataset:
     stocks: list = field(default_factory=list)
     invoices: dict = field(default_factory=dict)  # (series, number) -> invoice dict
     estimates: dict = field(default_factory=dict)  # (series, number) -> [(series, number)]
+    bills: dict = field(default_factory=dict)  # id -> supplier invoice received
+    spv_token: str = ""
 
     def find(self, kind, record_id):
         return next((r for r in getattr(self, kind) if r["id"] == record_id), None)
@@ -197,8 +199,35 @@ class Dataset:
         """The e-Factura XML SmartBill sent to SPV for ``invoice``."""
         return ubl_xml(self, invoice, dict(COUNTIES))
 
-    def invoice_zip(self, invoice):
-        return efactura_zip(self.invoice_xml(invoice), invoice["id"])
+    def invoice_zip(self, invoice, name=None):
+        return efactura_zip(self.invoice_xml(invoice), name or invoice["id"])
+
+    def spv_messages(self):
+        """ANAF's SPV messages of the company: invoices sent, bills received, and one
+        refused invoice (ERORI FACTURA). ``document`` is the invoice or bill, or None."""
+        cui = self.cif.removeprefix("RO")
+        sent = [i for i in self.invoices.values() if not i["deleted"]]
+        received = list(self.bills.values())
+        messages = []
+        for index, (kind, document) in enumerate(
+            [("FACTURA TRIMISA", d) for d in sent]
+            + [("FACTURA PRIMITA", d) for d in received]
+            + [("ERORI FACTURA", None)]
+        ):
+            day = document["issueDate"] if document else sent[0]["issueDate"]
+            request = str(5_000_000_000 + index)
+            messages.append(
+                {
+                    "data_creare": f"{day:%Y%m%d}1000",
+                    "cif": cui,
+                    "id_solicitare": request,
+                    "detalii": f"Factura cu id_incarcare={request}",
+                    "tip": kind,
+                    "id": str(4_000_000_000 + index),
+                    "document": document,
+                }
+            )
+        return messages
 
 
 def _address(rng):
@@ -392,6 +421,10 @@ def generate(preset="demo", seed=1, **overrides):
         s: max([int(n) for (ser, n) in data.invoices if ser == s], default=0)
         for s in ("FCT", "FCJ")
     }
+    data.bills = build_bills(
+        rng, data.suppliers, data.products, max(1, sizes.invoices // 3), date(2026, 9, 1)
+    )
+    data.spv_token = f"anaf_{hashlib.sha1(f'spv{seed}'.encode()).hexdigest()}"
     data.series = [
         {"name": "FCT", "nextNumber": f"{numbers['FCT'] + 1:04d}", "type": "f"},
         {"name": "FCJ", "nextNumber": f"{numbers['FCJ'] + 1:04d}", "type": "f"},

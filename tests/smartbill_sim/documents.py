@@ -162,6 +162,46 @@ def build_invoices(rng, clients, products, count, start):
     return invoices
 
 
+def build_bills(rng, suppliers, products, count, start):
+    """Invoices the company received from its suppliers; about 1 in 4 under domestic
+    reverse charge (AE: cereals, scrap, wood...)."""
+    bills = {}
+    for i in range(1, count + 1):
+        supplier = rng.choice(suppliers)
+        series = f"S{supplier['code'][-3:]}"
+        reverse = rng.random() < 0.25
+        lines = []
+        for _ in range(rng.randint(1, 6)):
+            line = _line(rng, rng.choice(products), reverse, None)
+            line["code"] = f"S-{line['code']}"  # the supplier's own codes
+            if not reverse:
+                line["category"] = "S"
+                line["vatPercentage"] = Decimal(21)
+            lines.append(line)
+        issue_date = start + timedelta(days=(i * 60) // max(count, 1))
+        bill = {
+            "series": series,
+            "number": f"{i:05d}",
+            "id": f"{series}{i:05d}",
+            "kind": "invoice",
+            "typeCode": "380",
+            "issueDate": issue_date,
+            "dueDate": issue_date + timedelta(days=15),
+            "currency": "RON",
+            "exchangeRate": None,
+            "supplier": supplier["id"],
+            "client": None,
+            "lines": lines,
+            "billingReference": None,
+            "allowance": None,
+            "note": "Factura furnizor",
+            "deleted": False,
+            "withheld": False,
+        }
+        bills[bill["id"]] = compute_totals(bill)
+    return bills
+
+
 # -- UBL --------------------------------------------------------------------------------
 def _el(parent, tag, text=None, **attrs):
     prefix, _sep, name = tag.rpartition(":")
@@ -316,13 +356,17 @@ def ubl_xml(data, invoice, county_codes):
         "country": "Romania",
         "regCom": "J12/1234/2020",
         "email": "office@demo.ro",
+        "iban": "RO49AAAA1B31007593840000",
     }
-    _party(root, "cac:AccountingSupplierParty", party_of(company, county_codes))
-    client = data.find("clients", invoice["client"])
-    _party(root, "cac:AccountingCustomerParty", party_of(client, county_codes))
+    if invoice.get("supplier"):  # a bill the company received
+        seller, buyer = data.find("suppliers", invoice["supplier"]), company
+    else:
+        seller, buyer = company, data.find("clients", invoice["client"])
+    _party(root, "cac:AccountingSupplierParty", party_of(seller, county_codes))
+    _party(root, "cac:AccountingCustomerParty", party_of(buyer, county_codes))
     means = _el(root, "cac:PaymentMeans")
     _el(means, "cbc:PaymentMeansCode", "42")
-    _el(_el(means, "cac:PayeeFinancialAccount"), "cbc:ID", "RO49AAAA1B31007593840000")
+    _el(_el(means, "cac:PayeeFinancialAccount"), "cbc:ID", seller["iban"])
     allowance = invoice["allowance"]
     if allowance:
         node = _el(root, "cac:AllowanceCharge")

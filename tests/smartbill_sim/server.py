@@ -14,13 +14,16 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from .dataset import Dataset, generate
+from .documents import efactura_zip
 
+BUCHAREST = ZoneInfo("Europe/Bucharest")
 V1_BLOCK_MESSAGE = (
     "Utilizatorul a fost blocat pentru ca s-a depasit limita maxima de apeluri permise."
 )
@@ -123,6 +126,7 @@ class SimServer:
         self.faults = []
         self.log = []
         self.requests = []  # every path asked, answered or not
+        self.spv_page_size = 500  # ANAF's page size
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
@@ -252,6 +256,15 @@ class SimServer:
         }
 
 
+_KINDS = {"FACTURA TRIMISA": "T", "FACTURA PRIMITA": "P", "ERORI FACTURA": "E"}
+
+
+def _ms(created):
+    """SPV's ``data_creare`` (YYYYMMDDhhmm, Bucharest time) as ms since the epoch."""
+    moment = datetime.strptime(created, "%Y%m%d%H%M").replace(tzinfo=BUCHAREST)
+    return int(moment.timestamp() * 1000)
+
+
 def _problem(status, type_, code, message, param=None):
     return {
         "status": status,
@@ -341,7 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.sim.take_fault(parts.path)
         if fault and self.send_fault(fault):
             return
-        if parts.path.startswith("/efactura/"):
+        if parts.path.startswith("/prod/FCTEL/rest/"):
+            self.handle_spv(parts.path.removeprefix("/prod/FCTEL/rest/"), query)
+        elif parts.path.startswith("/efactura/"):
             self.handle_efactura(parts.path.removeprefix("/efactura/"), query)
         elif parts.path.startswith("/SBORO/api/v3/"):
             self.handle_v3(parts.path, query)
@@ -373,6 +388,90 @@ class _Handler(BaseHTTPRequestHandler):
         if invoice is None:
             return self.send(404, b"Not Found", content_type="text/plain")
         self.send(200, self.data.invoice_zip(invoice), content_type="application/zip")
+
+    # -- ANAF SPV (e-Factura) ------------------------------------------------------
+    def handle_spv(self, endpoint, query):
+        if self.headers.get("Authorization") != f"Bearer {self.data.spv_token}":
+            return self.send(
+                401,
+                {
+                    "timestamp": "",
+                    "status": 401,
+                    "error": "Unauthorized",
+                    "message": "Token invalid",
+                },
+            )
+        if endpoint == "listaMesajePaginatieFactura":
+            return self.spv_list(query)
+        if endpoint == "descarcare":
+            return self.spv_download(query.get("id"))
+        self.send(404, {"status": 404, "error": "Not Found"})
+
+    def spv_list(self, query):
+        """Messages created between startTime and endTime (ms since epoch), by page."""
+        try:
+            start, end = int(query["startTime"]), int(query["endTime"])
+            page = int(query.get("pagina", 1))
+        except (KeyError, ValueError):
+            return self.send(400, {"status": 400, "message": "Parametri invalizi"})
+        if query.get("cif") != self.data.cif.removeprefix("RO"):
+            return self.send(
+                200,
+                {
+                    "eroare": f"Nu aveti drept de inteles pentru cif=" f"{query.get('cif')}",
+                    "titlu": "Lista Mesaje",
+                },
+            )
+        chosen = [
+            m
+            for m in self.data.spv_messages()
+            if start <= _ms(m["data_creare"]) <= end
+            and (not query.get("filtru") or _KINDS[m["tip"]] == query["filtru"])
+        ]
+        if not chosen:
+            return self.send(
+                200, {"eroare": "Nu exista mesaje in intervalul selectat", "titlu": "Lista Mesaje"}
+            )
+        size = self.sim.spv_page_size
+        pages = (len(chosen) + size - 1) // size
+        rows = chosen[(page - 1) * size : page * size]
+        self.send(
+            200,
+            {
+                "mesaje": [{k: v for k, v in m.items() if k != "document"} for m in rows],
+                "numar_inregistrari_in_pagina": len(rows),
+                "numar_total_inregistrari_per_pagina": size,
+                "numar_total_inregistrari": len(chosen),
+                "numar_total_pagini": pages,
+                "index_pagina_curenta": page,
+                "serial": "1234AA456",
+                "cui": self.data.cif.removeprefix("RO"),
+                "titlu": "Lista Mesaje disponibile",
+            },
+        )
+
+    def spv_download(self, message_id):
+        message = next((m for m in self.data.spv_messages() if m["id"] == message_id), None)
+        if message is None:
+            return self.send(
+                400, {"status": 400, "message": f"Id descarcare {message_id} " "nu exista"}
+            )
+        if message["document"] is None:  # ANAF refused the invoice
+            body = (
+                b'<?xml version="1.0"?><header xmlns="mfp:anaf:dgti:efactura:'
+                b'mesajEroriFactuta:v1" Index_incarcare="'
+                + message["id_solicitare"].encode()
+                + b'"><Error errorMessage="E: validari CIUS-RO: BR-RO-010 lipseste"/>'
+                b"</header>"
+            )
+            return self.send(
+                200, efactura_zip(body, message["id_solicitare"]), content_type="application/zip"
+            )
+        self.send(
+            200,
+            self.data.invoice_zip(message["document"], message["id_solicitare"]),
+            content_type="application/zip",
+        )
 
     # -- V1 -----------------------------------------------------------------------
     def _v1_token(self):

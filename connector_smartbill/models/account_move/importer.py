@@ -108,6 +108,7 @@ class AccountMoveImporter(Component):
         binding = self.binder.to_internal(self.external_id)
         if not binding:
             self._check_not_created_meanwhile()
+            binding = self._bind_existing_bill(doc, document) if use == "purchase" else binding
         if binding and binding.payload_hash == document.sha256:
             self.status = "unchanged"
         elif binding and binding.state != "draft":
@@ -129,12 +130,62 @@ class AccountMoveImporter(Component):
                 else:
                     binding = self.model.with_context(**self._create_context()).create(values)
                     self.status = "created"
+                    document.attachment_id.copy(
+                        {"res_model": "account.move", "res_id": binding.odoo_id.id}
+                    )
                 self.binder.bind(self.external_id, binding)
+            if use == "purchase":
+                self._mark_fetched_from_spv(binding.odoo_id, document)
             self._check_totals(binding, doc)
             if use == "sale" and self.backend_record.attach_pdf:
                 self._attach_pdf(binding, doc)
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return f"{doc.id} {self.status}: {binding.display_name}"
+
+    def _bind_existing_bill(self, doc, document):
+        """A bill Odoo already has for this document (fetched from SPV by l10n_ro_edi,
+        or entered by hand with the supplier's number): bind it rather than create a
+        second one. A draft is then rewritten with the exact amounts; a posted one is
+        flagged for review."""
+        moves = self.env["account.move"]
+        domain = [
+            ("company_id", "=", self.backend_record.company_id.id),
+            ("move_type", "in", ("in_invoice", "in_refund")),
+            ("smartbill_bind_ids", "=", False),
+        ]
+        bill = moves.browse()
+        if document.spv_index and "l10n_ro_edi_index" in moves._fields:
+            bill = moves.search([*domain, ("l10n_ro_edi_index", "=", document.spv_index)], limit=1)
+        if not bill and doc.seller.cui:
+            cui = doc.seller.cui
+            bill = moves.search(
+                [
+                    *domain,
+                    ("ref", "=", doc.id),
+                    ("commercial_partner_id.vat", "in", [cui, f"RO{cui}", f"RO {cui}"]),
+                ],
+                limit=1,
+            )
+        if not bill:
+            return self.model.browse()
+        binding = self.model.create({"odoo_id": bill.id, "backend_id": self.backend_record.id})
+        self.binder.bind(self.external_id, binding)
+        return binding
+
+    def _mark_fetched_from_spv(self, move, document):
+        """Tell l10n_ro_edi this bill came from its SPV message, so that its own fetch
+        does not create a second bill for it."""
+        if not document.spv_index or "l10n_ro_edi_index" not in move._fields:
+            return
+        if move.l10n_ro_edi_index != document.spv_index:
+            move.l10n_ro_edi_index = document.spv_index
+            self.env["l10n_ro_edi.document"].sudo().create(
+                {
+                    "invoice_id": move.id,
+                    "state": "invoice_validated",
+                    "key_download": document.spv_message_id,
+                }
+            )
 
     def _direction(self, doc):
         cif = self.backend_record.company_vat_code.removeprefix("RO")
@@ -170,11 +221,13 @@ class AccountMoveImporter(Component):
             self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, use, analytic)
             for index, allowance in enumerate(doc.allowances, start=1)
         ]
+        partner = self._partner(doc.buyer if use == "sale" else doc.seller)
         values = {
             "backend_id": backend.id,
             "company_id": backend.company_id.id,
             "move_type": MOVE_TYPES[use, refund],
-            "partner_id": self._partner(doc.buyer if use == "sale" else doc.seller).id,
+            "partner_id": partner.id,
+            "partner_bank_id": self._supplier_bank(partner, doc).id if use == "purchase" else False,
             "invoice_date": doc.issue_date,
             "invoice_date_due": doc.due_date or doc.issue_date,
             "currency_id": self._currency(doc.currency).id,
@@ -320,6 +373,15 @@ class AccountMoveImporter(Component):
                 "smartbill_from_efactura": True,
             }
         )
+
+    def _supplier_bank(self, partner, doc):
+        """The supplier's IBAN from the bill, as its bank account."""
+        banks = self.env["res.partner.bank"]
+        if not doc.payee_ibans:
+            return banks
+        iban = doc.payee_ibans[0].replace(" ", "").upper()
+        bank = partner.bank_ids.filtered(lambda b: b.sanitized_acc_number == iban)
+        return bank[:1] or banks.create({"partner_id": partner.id, "acc_number": iban})
 
     def _currency(self, code):
         currency = (

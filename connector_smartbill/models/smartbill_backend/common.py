@@ -1,12 +1,13 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.delay import chain, group
-from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import identity_exact
 
 from ...api import (
@@ -18,6 +19,8 @@ from ...api import (
     SmartBillV3Client,
 )
 from ...efactura import EFacturaError
+from ...efactura.spv import DEFAULT_URL as SPV_URL
+from ...efactura.spv import SpvClient, SpvError
 from ...exceptions import api_errors
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
@@ -109,6 +112,25 @@ class SmartBillBackend(models.Model):
     attach_pdf = fields.Boolean(
         "Attach SmartBill PDF",
         help="Attach SmartBill's PDF to each imported invoice (one V1 call per invoice).",
+    )
+    spv_base_url = fields.Char(
+        "SPV URL",
+        default=SPV_URL,
+        groups=MANAGER,
+        help="ANAF's e-Factura API; change it only for the SmartBill simulator.",
+    )
+    spv_token = fields.Char(
+        "SPV access token",
+        groups=MANAGER,
+        copy=False,
+        help="Leave empty to use the token of the company's ANAF connection (l10n_ro_edi).",
+    )
+    spv_since = fields.Date("SPV messages since")
+    spv_imported_until = fields.Date(
+        "SPV imported until",
+        readonly=True,
+        copy=False,
+        help="Last day whose SPV messages were all stored: the next run starts after it.",
     )
     efactura_source_url = fields.Char(
         "e-Factura folder URL",
@@ -345,6 +367,66 @@ class SmartBillBackend(models.Model):
         documents.enqueue_import()
         self.invoices_imported_at = fields.Datetime.now()
         return f"{len(documents)} new e-Factura documents queued"
+
+    # -- ANAF SPV ----------------------------------------------------------------------------
+    def _spv_client(self):
+        backend = self.sudo()
+        company = backend.company_id
+        token = backend.spv_token or (
+            "l10n_ro_edi_access_token" in company._fields and company.l10n_ro_edi_access_token
+        )
+        return SpvClient(token, base_url=backend.spv_base_url or SPV_URL)
+
+    def import_spv(self, since=None, until=None):
+        """Queue one job per day of the window (default: from the day after the last
+        complete one, or *SPV messages since*, to today)."""
+        self.ensure_one()
+        start = since or (
+            self.spv_imported_until + timedelta(days=1)
+            if self.spv_imported_until
+            else self.spv_since
+        )
+        end = until or fields.Date.context_today(self)
+        if not start:
+            raise UserError(self.env._("Set *SPV messages since* on backend %s.", self.name))
+        day = start
+        while day <= end:
+            self.with_delay(priority=15, identity_key=identity_exact).import_spv_day(day)
+            day += timedelta(days=1)
+        return f"SPV days {start} to {end} queued"
+
+    def import_spv_day(self, day):
+        """Job: store the SPV messages of ``day`` not stored yet (invoices sent, bills
+        received, ANAF's refusals) and queue the import of each document."""
+        self.ensure_one()
+        documents = self.env["smartbill.document"]
+        client = self._spv_client()
+        stored = set(self.document_ids.filtered("spv_message_id").mapped("spv_message_id"))
+        try:
+            for message in client.messages(self.company_vat_code.removeprefix("RO"), day):
+                if message["id"] in stored:
+                    continue
+                content = client.download(message["id"])
+                ids = {"spv_message_id": message["id"], "spv_index": message["id_solicitare"]}
+                if message["tip"] == "ERORI FACTURA":
+                    documents.create_refusal(self, message, content)
+                    continue
+                documents |= documents.store_files(
+                    self, f"{message['id_solicitare']}.zip", content, "spv", **ids
+                )
+        except SpvError as err:
+            if err.retryable:
+                raise RetryableJobError(str(err), seconds=120) from None
+            raise FailedJobError(str(err)) from None
+        documents.enqueue_import()
+        if not self.spv_imported_until or day > self.spv_imported_until:
+            self.spv_imported_until = day
+        return f"{len(documents)} SPV documents stored on {day}"
+
+    def action_import_spv(self):
+        for backend in self:
+            backend.import_spv()
+        return self._notify_queued(self.env._("SPV import queued."))
 
     def check_completeness(self):
         """Job: every number below each invoice series' next number is imported, or

@@ -2,12 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import hashlib
+import re
 
 from odoo import api, fields, models
 
 from odoo.addons.queue_job.job import identity_exact
 
-from ...efactura import read_files
+from ...efactura import EFacturaError, read_files
 
 
 class SmartBillDocument(models.Model):
@@ -26,7 +27,13 @@ class SmartBillDocument(models.Model):
     sha256 = fields.Char(required=True, readonly=True, index=True)
     attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="restrict")
     source = fields.Selection(
-        [("upload", "Upload"), ("url", "SmartBill download")], required=True, readonly=True
+        [("upload", "Upload"), ("url", "SmartBill download"), ("spv", "ANAF SPV")],
+        required=True,
+        readonly=True,
+    )
+    spv_message_id = fields.Char("SPV message", readonly=True, index=True)
+    spv_index = fields.Char(
+        "SPV index", readonly=True, help="ANAF's id_solicitare (upload index) of the invoice."
     )
     document_ref = fields.Char("Document", readonly=True, help="Series and number, e.g. FCT0023.")
     state = fields.Selection(
@@ -42,11 +49,16 @@ class SmartBillDocument(models.Model):
     _sha_uniq = models.Constraint(
         "unique(backend_id, sha256)", "This e-Factura file is already stored for this backend."
     )
+    _spv_message_uniq = models.UniqueIndex(
+        "(backend_id, spv_message_id) WHERE spv_message_id IS NOT NULL",
+        "This SPV message is already stored for this backend.",
+    )
 
     @api.model
-    def store_files(self, backend, filename, content, source):
+    def store_files(self, backend, filename, content, source, **values):
         """Store every invoice XML of an upload (XML or zip); return the new documents
-        (files already stored are skipped, not stored twice)."""
+        (files already stored are skipped, not stored twice). ``values``: more fields of
+        the documents (the SPV message's ids)."""
         documents = self.browse()
         for name, xml in read_files(content, filename):
             digest = hashlib.sha256(xml).hexdigest()
@@ -62,11 +74,39 @@ class SmartBillDocument(models.Model):
                     "sha256": digest,
                     "attachment_id": attachment.id,
                     "source": source,
+                    **values,
                 }
             )
             attachment.res_id = document.id
             documents |= document
         return documents
+
+    @api.model
+    def create_refusal(self, backend, message, content):
+        """An SPV "ERORI FACTURA" message: ANAF refused an invoice. Kept as a failed
+        document with ANAF's messages, so that someone looks at it in SmartBill."""
+        errors = []
+        try:
+            for _name, xml in read_files(content, "errors.zip"):
+                errors += re.findall(rb'errorMessage="([^"]*)"', xml)
+        except EFacturaError as err:
+            errors = [str(err).encode()]
+        return self.create(
+            {
+                "name": f"{message['id_solicitare']}-erori.zip",
+                "backend_id": backend.id,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "source": "spv",
+                "spv_message_id": message["id"],
+                "spv_index": message["id_solicitare"],
+                "state": "failed",
+                "message": self.env._(
+                    "ANAF refused the invoice uploaded as %(index)s: %(errors)s",
+                    index=message["id_solicitare"],
+                    errors="; ".join(e.decode(errors="replace") for e in errors),
+                ),
+            }
+        )
 
     def xml(self):
         self.ensure_one()
