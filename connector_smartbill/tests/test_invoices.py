@@ -1,11 +1,12 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from psycopg2 import IntegrityError
 
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -70,6 +71,17 @@ class RomanianCompanyCase(MasterDataCase):
             [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
         )
 
+    def upload(self, name, content):
+        attachment = self.env["ir.attachment"].create({"name": name, "raw": content})
+        wizard = self.env["smartbill.upload.wizard"].create(
+            {"backend_id": self.backend.id, "attachment_ids": [(6, 0, attachment.ids)]}
+        )
+        before = self.backend.document_ids
+        with trap_jobs() as trap:
+            wizard.action_upload()
+            self.perform_all(trap)
+        return self.backend.document_ids - before
+
 
 @tagged("post_install", "-at_install")
 class TestInvoices(RomanianCompanyCase):
@@ -95,17 +107,6 @@ class TestInvoices(RomanianCompanyCase):
 
     def imported(self):
         return [i for i in self.dataset.invoices.values() if not i["deleted"] and not i["withheld"]]
-
-    def upload(self, name, content):
-        attachment = self.env["ir.attachment"].create({"name": name, "raw": content})
-        wizard = self.env["smartbill.upload.wizard"].create(
-            {"backend_id": self.backend.id, "attachment_ids": [(6, 0, attachment.ids)]}
-        )
-        before = self.backend.document_ids
-        with trap_jobs() as trap:
-            wizard.action_upload()
-            self.perform_all(trap)
-        return self.backend.document_ids - before
 
     # -- the batch --------------------------------------------------------------------------
     def test_every_document_imported_once_with_the_xml_amounts(self):
@@ -504,3 +505,57 @@ class TestSpv(RomanianCompanyCase):
         self.assertEqual(
             self.env["account.move"].search_count([("move_type", "=", "in_invoice")]), bills
         )
+
+    def test_non_deductible_supplier_uses_its_own_rows(self):
+        source = next(b for b in self.dataset.bills.values() if b["lines"][0]["category"] == "S")
+        supplier = (
+            self.env["smartbill.res.partner"]
+            .search([("external_id", "=", source["supplier"])])
+            .odoo_id
+        )
+        supplier.smartbill_vat_non_deductible = True
+        self.import_window()
+        refused = self.backend.document_ids.filtered(
+            lambda d: d.state == "failed" and "non-deductible" in (d.message or "")
+        )
+        self.assertTrue(refused)
+        self.assertIn("21 % (non-deductible)", refused[0].message)
+        non_deductible = self.env["account.tax"].create(
+            {
+                "name": "TVA 21% nedeductibil",
+                "amount": 21,
+                "amount_type": "percent",
+                "type_tax_use": "purchase",
+                "company_id": self.company.id,
+            }
+        )
+        row = self.backend.tax_map_ids.filtered(lambda r: r.percentage == 21 and not r.vat_included)
+        row.copy({"non_deductible": True, "purchase_tax_id": non_deductible.id})
+        with trap_jobs() as trap:
+            refused.action_retry()
+            self.perform_all(trap)
+        bill = self.env["account.move"].search([("ref", "=", source["id"])])
+        self.assertEqual(bill.invoice_line_ids.tax_ids, non_deductible)
+        self.assertEqual(Decimal(str(bill.amount_tax)), source["vat"])
+
+    def test_document_already_uploaded_comes_once(self):
+        invoice = self.dataset.invoices["FCT", "0001"]
+        self.upload("FCT0001.zip", self.dataset.invoice_zip(invoice))
+        self.import_window()
+        documents = self.backend.document_ids.filtered(lambda d: d.document_ref == "FCT0001")
+        self.assertEqual((len(documents), documents.source), (1, "upload"))
+        self.assertEqual(len(self.binding("FCT0001")), 1)
+
+    def test_daily_cron_queues_the_days_since_the_last_complete_one(self):
+        self.backend.write({"spv_since": self.first, "spv_imported_until": False})
+        today = fields.Date.context_today(self.backend)
+        with trap_jobs() as trap:
+            self.env["smartbill.backend"]._cron_import_spv()
+            trap.assert_jobs_count((today - self.first).days + 1)
+        self.backend.spv_imported_until = today - timedelta(days=2)
+        with trap_jobs() as trap:
+            self.env["smartbill.backend"]._cron_import_spv()
+            self.assertEqual(
+                [job.args[0] for job in trap.enqueued_jobs],
+                [today - timedelta(days=1), today],
+            )

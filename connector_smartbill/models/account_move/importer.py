@@ -84,6 +84,10 @@ class AccountMoveImporter(Component):
     _inherit = "smartbill.record.importer"
     _apply_on = "smartbill.account.move"
 
+    def __init__(self, work_context):
+        super().__init__(work_context)
+        self._non_deductible = False  # the supplier's VAT is not deductible
+
     def run_document(self, document):
         """Import ``document`` (a smartbill.document). A document that cannot be
         imported is marked failed with the reason, and nothing of it is written."""
@@ -207,6 +211,8 @@ class AccountMoveImporter(Component):
     # -- values ------------------------------------------------------------------------------
     def _move_values(self, doc, use):
         backend = self.backend_record
+        partner = self._partner(doc.buyer if use == "sale" else doc.seller)
+        self._non_deductible = use == "purchase" and partner.smartbill_vat_non_deductible
         # a storno invoice (380 with negative amounts) is a credit note with positive ones
         sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
         refund = doc.is_credit_note or sign < 0
@@ -221,7 +227,6 @@ class AccountMoveImporter(Component):
             self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, use, analytic)
             for index, allowance in enumerate(doc.allowances, start=1)
         ]
-        partner = self._partner(doc.buyer if use == "sale" else doc.seller)
         values = {
             "backend_id": backend.id,
             "company_id": backend.company_id.id,
@@ -320,6 +325,7 @@ class AccountMoveImporter(Component):
             percent,
             use=use,
             name=CATEGORY_TAX_NAMES.get(category),
+            non_deductible=self._non_deductible,
         )
 
     def _uom(self, code):

@@ -38,6 +38,10 @@ class ResPartner(models.Model):
     smartbill_bind_ids = fields.One2many(
         "smartbill.res.partner", "odoo_id", "SmartBill bindings", readonly=True
     )
+    smartbill_vat_non_deductible = fields.Boolean(
+        "VAT not deductible",
+        help="Bills from this supplier use the non-deductible rows of the VAT mapping.",
+    )
     smartbill_from_efactura = fields.Boolean(
         "Created from e-Factura",
         readonly=True,

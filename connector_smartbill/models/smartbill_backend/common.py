@@ -423,6 +423,14 @@ class SmartBillBackend(models.Model):
             self.spv_imported_until = day
         return f"{len(documents)} SPV documents stored on {day}"
 
+    @api.model
+    def _cron_import_spv(self):
+        """Daily: every backend with an SPV start date queues the days since its last
+        complete one."""
+        backends = self.search([("active", "=", True), ("spv_since", "!=", False)])
+        for backend in backends:
+            backend.import_spv()
+
     def action_import_spv(self):
         for backend in self:
             backend.import_spv()

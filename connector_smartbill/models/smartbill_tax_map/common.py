@@ -31,6 +31,11 @@ class SmartBillTaxMap(models.Model):
     name = fields.Char("SmartBill tax name", required=True)
     percentage = fields.Float(required=True, digits=(5, 2))
     vat_included = fields.Boolean("VAT included", help="Prices carry the VAT (retail).")
+    non_deductible = fields.Boolean(
+        "Non-deductible",
+        help="Used for the bills of suppliers marked 'VAT not deductible' (fuel, "
+        "restaurants...): map it to the purchase tax that books the VAT as a cost.",
+    )
     date_from = fields.Date("Valid from")
     date_to = fields.Date("Valid until")
     sale_tax_id = fields.Many2one(
@@ -45,7 +50,7 @@ class SmartBillTaxMap(models.Model):
     )
 
     _rate_uniq = models.Constraint(
-        "unique(backend_id, name, percentage, vat_included, date_from)",
+        "unique(backend_id, name, percentage, vat_included, non_deductible, date_from)",
         "This SmartBill VAT rate is already mapped for this period.",
     )
 
@@ -54,13 +59,16 @@ class SmartBillTaxMap(models.Model):
         return label + self.env._(" (VAT included)") if vat_included else label
 
     @api.model
-    def tax_map_for(self, backend, on_date, percentage, vat_included=False, name=None):
+    def tax_map_for(
+        self, backend, on_date, percentage, vat_included=False, name=None, non_deductible=False
+    ):
         """The mapping of ``percentage`` valid on ``on_date``; among rates of the same
         percentage (Taxare inversa, SDD and SFDD are all 0 %), the one named ``name``."""
         rows = self.search(
             [
                 ("backend_id", "=", backend.id),
                 ("vat_included", "=", vat_included),
+                ("non_deductible", "=", non_deductible),
                 "|",
                 ("date_from", "=", False),
                 ("date_from", "<=", on_date),
@@ -74,10 +82,21 @@ class SmartBillTaxMap(models.Model):
         return (named or rows)[:1]
 
     @api.model
-    def tax_for(self, backend, on_date, percentage, vat_included=False, use="sale", name=None):
+    def tax_for(
+        self,
+        backend,
+        on_date,
+        percentage,
+        vat_included=False,
+        use="sale",
+        name=None,
+        non_deductible=False,
+    ):
         """The Odoo tax for a SmartBill rate, or :class:`InvalidRecordError` naming the
         rate and the date when the mapping has none."""
-        row = self.tax_map_for(backend, on_date, float(percentage), vat_included, name)
+        row = self.tax_map_for(
+            backend, on_date, float(percentage), vat_included, name, non_deductible
+        )
         tax = row[f"{use}_tax_id"]
         if not tax:
             raise InvalidRecordError(
@@ -85,7 +104,8 @@ class SmartBillTaxMap(models.Model):
                     "SmartBill VAT rate %(rate)s on %(date)s has no %(use)s tax in the VAT "
                     "mapping of backend %(backend)s: set it in SmartBill > Configuration > "
                     "VAT mapping.",
-                    rate=self._rate_label(float(percentage), vat_included),
+                    rate=self._rate_label(float(percentage), vat_included)
+                    + (self.env._(" (non-deductible)") if non_deductible else ""),
                     date=on_date,
                     use=use,
                     backend=backend.name,
