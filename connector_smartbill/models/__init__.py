@@ -9,3 +9,4 @@ from . import smartbill_series
 from . import smartbill_document
 from . import account_move
 from . import smartbill_series_gap
+from . import account_payment

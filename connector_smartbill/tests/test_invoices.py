@@ -66,6 +66,16 @@ class RomanianCompanyCase(MasterDataCase):
         if failures:
             raise AssertionError(f"Master data import failed: {failures}")
 
+    @classmethod
+    def import_folder(cls):
+        """Import every document of the simulator's e-Factura folder."""
+        cls.backend.efactura_source_url = cls.sim.url.replace("/SBORO/api", "/efactura/")
+        with trap_jobs() as trap:
+            cls.backend.import_efactura_folder()
+            _results, failures = cls.perform_all(trap)
+        if failures:
+            raise AssertionError(f"Import failed: {failures}")
+
     def binding(self, invoice_id):
         return self.env["smartbill.account.move"].search(
             [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
@@ -98,12 +108,7 @@ class TestInvoices(RomanianCompanyCase):
         cls.not_arrived = cls.dataset.invoices["FCJ", "0002"]
         cls.not_arrived["withheld"] = True
         cls.addClassCleanup(cls.not_arrived.update, withheld=False)
-        cls.backend.efactura_source_url = cls.sim.url.replace("/SBORO/api", "/efactura/")
-        with trap_jobs() as trap:
-            cls.backend.import_efactura_folder()
-            _results, failures = cls.perform_all(trap)
-        if failures:
-            raise AssertionError(f"Import failed: {failures}")
+        cls.import_folder()
 
     def imported(self):
         return [i for i in self.dataset.invoices.values() if not i["deleted"] and not i["withheld"]]
@@ -559,3 +564,101 @@ class TestSpv(RomanianCompanyCase):
                 [job.args[0] for job in trap.enqueued_jobs],
                 [today - timedelta(days=1), today],
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentStatus(RomanianCompanyCase):
+    """Odoo's paid amounts follow SmartBill's /invoice/paymentstatus."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.import_folder()
+
+    def setUp(self):
+        super().setUp()
+        paid = {key: invoice["paid"] for key, invoice in self.dataset.invoices.items()}
+
+        def restore():
+            for key, amount in paid.items():
+                self.dataset.invoices[key]["paid"] = amount
+
+        self.addCleanup(restore)
+
+    def sync(self, invoice):
+        binding = self.binding(invoice["id"])
+        binding.sync_payment_status()
+        return binding
+
+    def open_invoice(self, share):
+        return next(
+            i
+            for i in self.dataset.invoices.values()
+            if i["kind"] == "invoice"
+            and i["currency"] == "RON"
+            and i["paid"] == (i["total"] * share).quantize(Decimal("0.01"))
+            and not any(n["billingReference"] == i["id"] for n in self.dataset.invoices.values())
+        )
+
+    def test_partial_then_full_payment(self):
+        invoice = self.open_invoice(Decimal("0.5"))
+        binding = self.sync(invoice)
+        self.assertEqual(binding.payment_state, "partial")
+        self.assertAlmostEqual(binding.amount_residual, float(invoice["total"] - invoice["paid"]))
+        self.assertEqual(len(binding.payment_binding_ids), 1)
+        self.assertIn(invoice["id"], binding.payment_binding_ids.memo)
+        invoice["paid"] = invoice["total"]
+        self.sync(invoice)
+        self.assertIn(binding.payment_state, ("paid", "in_payment"))
+        self.assertEqual(binding.amount_residual, 0)
+        self.assertEqual(len(binding.payment_binding_ids), 2)
+        self.sync(invoice)  # nothing changed in SmartBill: nothing booked
+        self.assertEqual(len(binding.payment_binding_ids), 2)
+        self.assertFalse(binding.payment_message)
+        self.assertEqual(binding.smartbill_paid, float(invoice["total"]))
+
+    def test_payment_deleted_in_smartbill_cancels_the_connector_payment(self):
+        invoice = self.open_invoice(Decimal(1))
+        binding = self.sync(invoice)
+        self.assertIn(binding.payment_state, ("paid", "in_payment"))
+        invoice["paid"] = Decimal(0)
+        self.sync(invoice)
+        self.assertEqual(binding.payment_state, "not_paid")
+        self.assertEqual(binding.payment_binding_ids.state, "canceled")
+
+    def test_payment_entered_in_odoo_is_left_alone_and_reported(self):
+        invoice = self.open_invoice(Decimal(0))
+        move = self.binding(invoice["id"]).odoo_id
+        manual = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({})
+            ._create_payments()
+        )
+        binding = self.sync(invoice)
+        self.assertIn(manual.state, ("paid", "in_process"))
+        self.assertFalse(binding.payment_binding_ids)
+        self.assertEqual(
+            binding.payment_message,
+            f"SmartBill paid 0.00, Odoo {invoice['total']:.2f}: payments entered in Odoo are "
+            "left as they are.",
+        )
+        self.assertEqual(self.backend.payment_mismatch_count, 1)
+
+    def test_sync_queues_one_job_per_open_invoice_newest_first(self):
+        open_invoices = self.env["smartbill.account.move"].search(
+            [
+                ("backend_id", "=", self.backend.id),
+                ("move_type", "=", "out_invoice"),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ]
+        )
+        with trap_jobs() as trap:
+            self.backend.sync_payment_status()
+            jobs = trap.enqueued_jobs
+        self.assertEqual(len(jobs), len(open_invoices))
+        self.assertEqual({j.method_name for j in jobs}, {"sync_payment_status"})
+        newest = max(open_invoices, key=lambda b: b.invoice_date)
+        first = min(jobs, key=lambda j: j.priority)
+        self.assertEqual(first.recordset.invoice_date, newest.invoice_date)
+        self.assertEqual({j.channel for j in jobs}, {"root.smartbill"})
