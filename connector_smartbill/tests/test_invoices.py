@@ -12,7 +12,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from .common import MasterDataCase
+from .common import MasterDataCase, SmartBillCase
 
 
 class RomanianCompanyCase(MasterDataCase):
@@ -662,3 +662,39 @@ class TestPaymentStatus(RomanianCompanyCase):
         first = min(jobs, key=lambda j: j.priority)
         self.assertEqual(first.recordset.invoice_date, newest.invoice_date)
         self.assertEqual({j.channel for j in jobs}, {"root.smartbill"})
+
+
+@tagged("post_install", "-at_install")
+class TestBnrRates(SmartBillCase):
+    """BNR's published rates into a RON company, HUF's multiplier included."""
+
+    @classmethod
+    def smartbill_company(cls):
+        return cls.env["res.company"].create(
+            {"name": "BNR RO SRL", "currency_id": cls.env.ref("base.RON").id}
+        )
+
+    def test_range_import_then_nothing_to_write(self):
+        self.backend.bnr_url = self.sim.url.removesuffix("/SBORO/api")
+        for code in ("EUR", "USD", "HUF"):
+            self.env.ref(f"base.{code}").active = True
+        since, until = date(2026, 11, 2), date(2026, 11, 13)  # two working weeks
+        result = self.backend.import_bnr_rates(since, until)
+        self.assertTrue(result.startswith("30 BNR rates written"), result)
+        rates = self.env["res.currency.rate"].search(
+            [("company_id", "=", self.company.id), ("name", ">=", since), ("name", "<=", until)]
+        )
+        self.assertEqual(len(rates), 30)  # 10 working days x EUR, USD, HUF
+        eur = rates.filtered(lambda r: r.currency_id.name == "EUR" and r.name == since)
+        offset = since.toordinal() % 97 / 10000
+        self.assertAlmostEqual(eur.inverse_company_rate, 4.97 + offset, places=6)
+        huf = rates.filtered(lambda r: r.currency_id.name == "HUF" and r.name == since)
+        self.assertAlmostEqual(huf.inverse_company_rate, (1.25 + offset) / 100, places=8)
+        self.assertEqual(
+            self.env.ref("base.EUR")
+            .with_company(self.company)
+            ._get_rates(self.company, since)[self.env.ref("base.EUR").id],
+            eur.rate,
+        )
+        again = self.backend.import_bnr_rates(since, until)
+        self.assertTrue(again.startswith("0 BNR rates written"), again)

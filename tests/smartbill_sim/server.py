@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -256,6 +256,45 @@ class SimServer:
         }
 
 
+BNR_BASE = {
+    "EUR": Decimal("4.9700"),
+    "USD": Decimal("4.5800"),
+    "GBP": Decimal("5.8100"),
+    "HUF": Decimal("1.2500"),
+}  # HUF: RON per 100 forints
+MULTIPLIERS = {"HUF": ' multiplier="100"'}
+
+
+def bnr_xml(path):
+    """BNR's XML: every business day of the year asked (or the last 10 days), with
+    deterministic rates that move a little every day."""
+    today = date.today()
+    if path == "/nbrfxrates.xml":
+        days = [today - timedelta(days=n) for n in range(10)]
+    else:
+        year = int(path.rsplit("nbrfxrates", 1)[1][:4])
+        first = date(year, 1, 1)
+        days = [
+            first + timedelta(days=n)
+            for n in range(366)
+            if (first + timedelta(days=n)).year == year and first + timedelta(days=n) <= today
+        ]
+    cubes = []
+    for day in sorted(d for d in days if d.weekday() < 5):
+        rates = "".join(
+            f'<Rate currency="{cur}"{MULTIPLIERS.get(cur, "")}>'
+            f"{base + Decimal(day.toordinal() % 97) / 10000:.4f}</Rate>"
+            for cur, base in BNR_BASE.items()
+        )
+        cubes.append(f'<Cube date="{day.isoformat()}">{rates}</Cube>')
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><DataSet xmlns="http://www.bnr.ro/xsd">'
+        "<Header><Publisher>National Bank of Romania</Publisher></Header><Body>"
+        f"<Subject>Reference rates</Subject><OrigCurrency>RON</OrigCurrency>{''.join(cubes)}"
+        "</Body></DataSet>"
+    ).encode()
+
+
 _KINDS = {"FACTURA TRIMISA": "T", "FACTURA PRIMITA": "P", "ERORI FACTURA": "E"}
 
 
@@ -354,7 +393,9 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.sim.take_fault(parts.path)
         if fault and self.send_fault(fault):
             return
-        if parts.path.startswith("/prod/FCTEL/rest/"):
+        if parts.path == "/nbrfxrates.xml" or parts.path.startswith("/files/xml/years/"):
+            self.send(200, bnr_xml(parts.path), content_type="text/xml")
+        elif parts.path.startswith("/prod/FCTEL/rest/"):
             self.handle_spv(parts.path.removeprefix("/prod/FCTEL/rest/"), query)
         elif parts.path.startswith("/efactura/"):
             self.handle_efactura(parts.path.removeprefix("/efactura/"), query)
