@@ -24,7 +24,8 @@ def parse_rates(xml):
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as err:
-        raise ValidationError(f"BNR rates are not XML: {err}") from None
+        message = f"BNR rates are not XML: {err}"
+        raise ValidationError(message) from None
     rates = {}
     for cube in root.iterfind(".//bnr:Cube", NS):
         day = date.fromisoformat(cube.get("date"))
@@ -48,9 +49,8 @@ class BnrClient:
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientError(f"BNR: HTTP {response.status_code}", status=response.status_code)
         if response.status_code >= 400:
-            raise ValidationError(
-                f"BNR: HTTP {response.status_code} for {path}", status=response.status_code
-            )
+            message = f"BNR: HTTP {response.status_code} for {path}"
+            raise ValidationError(message, status=response.status_code)
         return parse_rates(response.content)
 
     def year(self, year):

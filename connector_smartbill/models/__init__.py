@@ -10,4 +10,3 @@ from . import smartbill_document
 from . import account_move
 from . import smartbill_series_gap
 from . import account_payment
-from . import res_currency_rate

@@ -10,9 +10,7 @@ has less. One job per invoice, within the V1 rate limit.
 
 from decimal import Decimal
 
-from odoo import api, fields, models
-
-from odoo.addons.queue_job.job import identity_exact
+from odoo import fields, models
 
 from ...api import NotFoundError
 from ...exceptions import api_errors
@@ -132,59 +130,3 @@ class SmartBillAccountMove(models.Model):
             if excess < 0:  # cancelled too much: book the rest again
                 self._book_payment(-excess)
                 excess = Decimal(0)
-
-
-class SmartBillBackend(models.Model):
-    _inherit = "smartbill.backend"
-
-    payment_journal_id = fields.Many2one(
-        "account.journal",
-        "Payment journal",
-        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
-        help="Journal of the payments booked to match SmartBill (default: the first bank "
-        "journal).",
-    )
-    payment_mismatch_count = fields.Integer(compute="_compute_payment_mismatch_count")
-
-    def _compute_payment_mismatch_count(self):
-        for backend in self:
-            backend.payment_mismatch_count = self.env["smartbill.account.move"].search_count(
-                [("backend_id", "=", backend._origin.id), ("payment_message", "!=", False)]
-            )
-
-    def sync_payment_status(self, recently_paid_days=None):
-        """Queue one payment-status job per customer invoice Odoo does not see as fully
-        paid (and, with ``recently_paid_days``, per invoice paid in those days), the
-        newest first."""
-        self.ensure_one()
-        domain = [
-            ("backend_id", "=", self.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-        ]
-        open_ = [*domain, ("payment_state", "not in", ("paid", "in_payment", "reversed"))]
-        invoices = self.env["smartbill.account.move"].search(open_, order="invoice_date desc")
-        if recently_paid_days:
-            since = fields.Date.subtract(fields.Date.context_today(self), days=recently_paid_days)
-            invoices |= self.env["smartbill.account.move"].search(
-                [
-                    *domain,
-                    ("payment_state", "in", ("paid", "in_payment")),
-                    ("invoice_date", ">=", since),
-                ]
-            )
-        for priority, invoice in enumerate(invoices.sorted("invoice_date", reverse=True)):
-            invoice.with_delay(
-                priority=min(20 + priority // 100, 99), identity_key=identity_exact
-            ).sync_payment_status()
-        return f"{len(invoices)} payment-status checks queued"
-
-    def action_sync_payment_status(self):
-        for backend in self:
-            backend.sync_payment_status()
-        return self._notify_queued(self.env._("Payment status sync queued."))
-
-    @api.model
-    def _cron_sync_payment_status(self):
-        for backend in self.search([("active", "=", True)]):
-            backend.sync_payment_status(recently_paid_days=7)

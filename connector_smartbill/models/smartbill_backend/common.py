@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
 
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
@@ -18,6 +19,8 @@ from ...api import (
     SmartBillV1Client,
     SmartBillV3Client,
 )
+from ...api.bnr import DEFAULT_URL as BNR_URL
+from ...api.bnr import BnrClient
 from ...efactura import EFacturaError
 from ...efactura.spv import DEFAULT_URL as SPV_URL
 from ...efactura.spv import SpvClient, SpvError
@@ -505,3 +508,133 @@ class SmartBillBackend(models.Model):
             "view_mode": "list,form",
             "domain": [*self._jobs_domain(), ("state", "=", "failed")],
         }
+
+    # -- payment status (see models/account_payment) ---------------------------------
+
+    payment_journal_id = fields.Many2one(
+        "account.journal",
+        "Payment journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Journal of the payments booked to match SmartBill (default: the first bank "
+        "journal).",
+    )
+    payment_mismatch_count = fields.Integer(compute="_compute_payment_mismatch_count")
+
+    def _compute_payment_mismatch_count(self):
+        for backend in self:
+            backend.payment_mismatch_count = self.env["smartbill.account.move"].search_count(
+                [("backend_id", "=", backend._origin.id), ("payment_message", "!=", False)]
+            )
+
+    def sync_payment_status(self, recently_paid_days=None):
+        """Queue one payment-status job per customer invoice Odoo does not see as fully
+        paid (and, with ``recently_paid_days``, per invoice paid in those days), the
+        newest first."""
+        self.ensure_one()
+        domain = [
+            ("backend_id", "=", self.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+        ]
+        open_ = [*domain, ("payment_state", "not in", ("paid", "in_payment", "reversed"))]
+        invoices = self.env["smartbill.account.move"].search(open_, order="invoice_date desc")
+        if recently_paid_days:
+            since = fields.Date.subtract(fields.Date.context_today(self), days=recently_paid_days)
+            invoices |= self.env["smartbill.account.move"].search(
+                [
+                    *domain,
+                    ("payment_state", "in", ("paid", "in_payment")),
+                    ("invoice_date", ">=", since),
+                ]
+            )
+        for priority, invoice in enumerate(invoices.sorted("invoice_date", reverse=True)):
+            invoice.with_delay(
+                priority=min(20 + priority // 100, 99), identity_key=identity_exact
+            ).sync_payment_status()
+        return f"{len(invoices)} payment-status checks queued"
+
+    def action_sync_payment_status(self):
+        for backend in self:
+            backend.sync_payment_status()
+        return self._notify_queued(self.env._("Payment status sync queued."))
+
+    @api.model
+    def _cron_sync_payment_status(self):
+        for backend in self.search([("active", "=", True)]):
+            backend.sync_payment_status(recently_paid_days=7)
+
+    # -- BNR exchange rates ------------------------------------------------------------
+
+    bnr_url = fields.Char(
+        "BNR URL",
+        default=BNR_URL,
+        help="Where BNR publishes its XML rates; change it only for the simulator.",
+    )
+    rates_imported_at = fields.Datetime("BNR rates imported", readonly=True, copy=False)
+
+    def import_bnr_rates(self, since=None, until=None):
+        """Job: BNR's rates of [since, until] (default: the last 7 days) for the
+        company's active currencies; only new or changed rates are written. SmartBill uses
+        BNR's rate of the day unless a document says otherwise: imported foreign invoices
+        keep their own rate, these serve payments, reports and revaluations."""
+        self.ensure_one()
+        company = self.company_id
+        if company.currency_id.name != "RON":
+            raise UserError(
+                self.env._("BNR rates are RON rates: company %s is not in RON.", company.name)
+            )
+        until = until or fields.Date.context_today(self)
+        since = since or until - timedelta(days=7)
+        client = BnrClient(self.bnr_url or BNR_URL)
+        published = {}
+        with api_errors():
+            for year in range(since.year, until.year + 1):
+                published.update(client.year(year))
+        currencies = self.env["res.currency"].search([("name", "!=", "RON")])
+        existing = {
+            (r.currency_id.id, r.name): r
+            for r in self.env["res.currency.rate"].search(
+                [
+                    ("company_id", "=", company.id),
+                    ("currency_id", "in", currencies.ids),
+                    ("name", ">=", since),
+                    ("name", "<=", until),
+                ]
+            )
+        }
+        written = 0
+        for day, rates in sorted(published.items()):
+            if not since <= day <= until:
+                continue
+            for currency in currencies.filtered(lambda c, r=rates: c.name in r):
+                value = float(rates[currency.name])
+                rate = existing.get((currency.id, day))
+                if rate and not float_compare(rate.inverse_company_rate, value, 6):
+                    continue
+                if rate:
+                    rate.inverse_company_rate = value
+                else:
+                    self.env["res.currency.rate"].create(
+                        {
+                            "currency_id": currency.id,
+                            "company_id": company.id,
+                            "name": day,
+                            "inverse_company_rate": value,
+                        }
+                    )
+                written += 1
+        self.rates_imported_at = fields.Datetime.now()
+        return f"{written} BNR rates written for {since} to {until}"
+
+    def action_import_bnr_rates(self):
+        for backend in self:
+            backend.with_delay(priority=5, identity_key=identity_exact).import_bnr_rates()
+        return self._notify_queued(self.env._("BNR rates import queued."))
+
+    @api.model
+    def _cron_import_bnr_rates(self):
+        backends = self.search([("active", "=", True), ("company_id.currency_id.name", "=", "RON")])
+        for company_backends in backends.grouped("company_id").values():
+            company_backends[:1].with_delay(
+                priority=5, identity_key=identity_exact
+            ).import_bnr_rates()
