@@ -10,7 +10,7 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["account", "connector"],
-    "external_dependencies": {"python": ["lxml", "pydantic", "requests"]},
+    "external_dependencies": {"python": ["lxml", "openpyxl", "pydantic", "requests"]},
     "data": [
         "security/smartbill_security.xml",
         "security/ir.model.access.csv",

@@ -96,6 +96,37 @@ def map_vat_rates(backend):
         row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
 
 
+def create_backend(registry, dataset, sim):
+    """The Romanian company and its backend pointing at the simulator, VAT mapped."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        company = setup_company(env, dataset)
+        backend = env["smartbill.backend"].create(
+            {
+                "name": f"SmartBill demo ({dataset.company_name})",
+                "company_id": company.id,
+                "company_vat_code": dataset.cif,
+                "base_url": sim.url,
+                "email": dataset.email,
+                "v1_token": dataset.v1_token,
+                "v3_token": dataset.v3_token,
+            }
+        )
+        backend.efactura_source_url = sim.url.replace("/SBORO/api", "/efactura/")
+        backend.spv_base_url = sim.url.replace("/SBORO/api", "/prod/FCTEL/rest")
+        backend.spv_token = dataset.spv_token
+        backend.bnr_url = sim.url.removesuffix("/SBORO/api")
+        # VAT per rate on the sum of the lines, as EN 16931 computes it
+        company.tax_calculation_rounding_method = "round_globally"
+        backend.action_test_connection()
+        backend.import_taxes()
+        map_vat_rates(backend)
+        backend_id, state = backend.id, backend.connection_state
+        connection = backend.connection_message.replace("\n", " ")
+        taxes = len(backend.tax_map_ids)
+    return backend_id, state, connection, taxes
+
+
 def import_round(registry, backend_id):
     """Queue the master-data import, run its jobs, and count what happened."""
     with registry.cursor() as cr:
@@ -196,6 +227,44 @@ def import_spv(registry, backend_id, since, until):
         }
 
 
+SMARTBILL_STATES = {
+    "paid": "paid",
+    "in_payment": "paid",
+    "partial": "partial",
+    "not_paid": "not paid",
+    "reversed": "reversed",
+}
+
+
+def sync_payments(registry, backend_id):
+    """Queue the payment-status sync, run its jobs; Odoo's states next to SmartBill's."""
+    with registry.cursor() as cr:
+        superuser_env(cr)["smartbill.backend"].browse(backend_id).sync_payment_status()
+    seconds = run_jobs(registry, superuser_env)
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        invoices = env["smartbill.account.move"].search(
+            [("backend_id", "=", backend_id), ("move_type", "=", "out_invoice")]
+        )
+        odoo, smartbill = {}, {}
+        for binding in invoices:
+            source = next(i for i in DATASET.invoices.values() if i["id"] == binding.external_id)
+            state = SMARTBILL_STATES[binding.payment_state]
+            odoo[state] = odoo.get(state, 0) + 1
+            paid = (
+                "paid"
+                if source["paid"] >= source["total"]
+                else ("partial" if source["paid"] else "not paid")
+            )
+            smartbill[paid] = smartbill.get(paid, 0) + 1
+        payments = env["smartbill.account.payment"].search([("backend_id", "=", backend_id)])
+        return seconds, len(payments), odoo, smartbill, backend_mismatches(env, backend_id)
+
+
+def backend_mismatches(env, backend_id):
+    return env["smartbill.backend"].browse(backend_id).payment_mismatch_count
+
+
 def print_documents(title, counts, calls):
     print(f"\n{title} ({counts.pop('seconds'):.1f} s, {calls} SmartBill calls)")
     sums = counts.pop("sums")
@@ -228,31 +297,7 @@ def main():
     dataset = DATASET
     registry = load_registry(args.db)
     with SimServer(dataset, port=args.sim_port) as sim:
-        with registry.cursor() as cr:
-            env = superuser_env(cr)
-            company = setup_company(env, dataset)
-            backend = env["smartbill.backend"].create(
-                {
-                    "name": f"SmartBill demo ({dataset.company_name})",
-                    "company_id": company.id,
-                    "company_vat_code": dataset.cif,
-                    "base_url": sim.url,
-                    "email": dataset.email,
-                    "v1_token": dataset.v1_token,
-                    "v3_token": dataset.v3_token,
-                }
-            )
-            backend.efactura_source_url = sim.url.replace("/SBORO/api", "/efactura/")
-            backend.spv_base_url = sim.url.replace("/SBORO/api", "/prod/FCTEL/rest")
-            backend.spv_token = dataset.spv_token
-            # VAT per rate on the sum of the lines, as EN 16931 computes it
-            company.tax_calculation_rounding_method = "round_globally"
-            backend.action_test_connection()
-            backend.import_taxes()
-            map_vat_rates(backend)
-            backend_id, state = backend.id, backend.connection_state
-            connection = backend.connection_message.replace("\n", " ")
-            taxes = len(backend.tax_map_ids)
+        backend_id, state, connection, taxes = create_backend(registry, dataset, sim)
         print("\n== SmartBill demo ==")
         print(f"simulator        {sim.url} (company {dataset.cif})")
         print(f"company          {dataset.company_name}, Romanian chart of accounts, RON")
@@ -276,6 +321,16 @@ def main():
             counts = import_spv(registry, backend_id, since, until)
             ok = ok and not counts["mismatches"]
             print_documents(f"{title} {since} to {until}", counts, api_calls(sim))
+        for title in ("Payment status", "Payment status again (same data)"):
+            sim.reset_usage()
+            seconds, payments, odoo, smartbill, mismatches = sync_payments(registry, backend_id)
+            print(f"\n{title} ({seconds:.1f} s, {api_calls(sim)} SmartBill calls)")
+            print(f"  {payments} payments booked by the connector, {mismatches} mismatches")
+            print(f"  invoices per state in Odoo:      {dict(sorted(odoo.items()))}")
+            print(f"  invoices per state in SmartBill: {dict(sorted(smartbill.items()))}")
+        with registry.cursor() as cr:
+            rates = superuser_env(cr)["smartbill.backend"].browse(backend_id).import_bnr_rates()
+        print(f"\nBNR rates of the last 7 days: {rates}")
         sim.reset_usage()
         with registry.cursor() as cr:
             result = superuser_env(cr)["smartbill.backend"].browse(backend_id).check_completeness()

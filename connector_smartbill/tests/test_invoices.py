@@ -1,9 +1,11 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+import openpyxl
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -662,6 +664,93 @@ class TestPaymentStatus(RomanianCompanyCase):
         first = min(jobs, key=lambda j: j.priority)
         self.assertEqual(first.recordset.invoice_date, newest.invoice_date)
         self.assertEqual({j.channel for j in jobs}, {"root.smartbill"})
+
+    def import_report(self, rows, filename="incasari.csv"):
+        header = "Data;Document;Tip incasare;Valoare;Moneda;Facturi;Client"
+        content = "\n".join([header, *rows]).encode()
+        if filename.endswith(".xlsx"):
+            workbook = openpyxl.Workbook()
+            for row in [header, *rows]:
+                workbook.active.append(row.split(";"))
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            content = buffer.getvalue()
+        wizard = self.env["smartbill.payment.report.wizard"].create(
+            {
+                "backend_id": self.backend.id,
+                "report": base64.b64encode(content),
+                "filename": filename,
+            }
+        )
+        wizard.action_import()
+        return wizard.result
+
+    def test_report_books_receipts_in_cash_and_transfers_in_bank(self):
+        first, second = [
+            i
+            for i in self.dataset.invoices.values()
+            if i["kind"] == "invoice"
+            and i["currency"] == "RON"
+            and not i["paid"]
+            and not any(n["billingReference"] == i["id"] for n in self.dataset.invoices.values())
+        ][:2]
+        amount = f"{first['total']:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        rows = [
+            f"{first['issueDate']:%d.%m.%Y};Chitanta CHT 0012;Chitanta;{amount};RON;"
+            f"{first['id']};Client",
+            f"{second['issueDate']:%d.%m.%Y};OP 778;Ordin plata;{second['total']};RON;"
+            f"{second['id']};Client",
+        ]
+        self.assertEqual(self.import_report(rows), "2 payments created, 0 already imported.")
+        receipt = self.binding(first["id"]).payment_binding_ids
+        self.assertEqual((receipt.x_smartbill_series, receipt.x_smartbill_number), ("CHT", "0012"))
+        cash = self.env["account.journal"].search(
+            [("type", "=", "cash"), ("company_id", "=", self.company.id)], limit=1
+        )
+        self.assertEqual(receipt.journal_id, cash or self.backend._payment_journal("bank"))
+        self.assertEqual(receipt.source, "report")
+        transfer = self.binding(second["id"]).payment_binding_ids
+        self.assertEqual(transfer.journal_id.type, "bank")
+        for invoice in (first, second):
+            self.assertEqual(self.binding(invoice["id"]).amount_residual, 0)
+        self.assertEqual(self.import_report(rows), "0 payments created, 2 already imported.")
+
+    def test_status_sync_then_report_of_the_same_money_is_one_payment(self):
+        invoice = self.open_invoice(Decimal("0.5"))
+        binding = self.sync(invoice)
+        status_payment = binding.payment_binding_ids
+        self.import_report(
+            [
+                f"{invoice['issueDate']:%d.%m.%Y};OP 12;Ordin plata;{invoice['paid']};RON;"
+                f"{invoice['id']};Client"
+            ]
+        )
+        self.assertEqual(status_payment.state, "canceled")
+        live = binding.payment_binding_ids.filtered(lambda p: p.state != "canceled")
+        self.assertEqual(live.source, "report")
+        self.assertAlmostEqual(
+            binding.amount_total - binding.amount_residual, float(invoice["paid"]), places=2
+        )
+        self.sync(invoice)  # SmartBill and Odoo agree: nothing more
+        self.assertEqual(
+            len(binding.payment_binding_ids.filtered(lambda p: p.state != "canceled")), 1
+        )
+
+    def test_xlsx_report_and_unknown_invoice(self):
+        invoice = self.open_invoice(Decimal(0))
+        result = self.import_report(
+            [
+                f"{invoice['issueDate']:%Y-%m-%d};OP 1;Card;{invoice['total']};RON;"
+                f"{invoice['id']};C",
+                f"{invoice['issueDate']:%Y-%m-%d};OP 2;Card;10;RON;FCT9999;C",
+            ],
+            filename="incasari.xlsx",
+        )
+        self.assertEqual(
+            result,
+            "1 payments created, 0 already imported.\n"
+            "Line 3: no imported invoice among FCT9999.",
+        )
 
 
 @tagged("post_install", "-at_install")

@@ -1,1 +1,2 @@
 from . import upload
+from . import payment_report

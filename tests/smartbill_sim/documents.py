@@ -159,6 +159,8 @@ def build_invoices(rng, clients, products, count, start):
         invoices[(series, number)] = invoice
         if kind == "invoice":
             issued.append(invoice)
+        elif original:
+            original["paid"] = Decimal(0)  # a credited invoice is not collected as well
     return invoices
 
 

@@ -10,12 +10,14 @@ has less. One job per invoice, within the V1 rate limit.
 
 from decimal import Decimal
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ...api import NotFoundError
+from ...efactura import split_id
 from ...exceptions import api_errors
 
 CENT = Decimal("0.01")
+CASH_TYPES = ("chitanta", "bon")  # the SmartBill payment types that are cash documents
 
 
 class SmartBillAccountPayment(models.Model):
@@ -32,10 +34,99 @@ class SmartBillAccountPayment(models.Model):
     invoice_binding_id = fields.Many2one(
         "smartbill.account.move",
         "SmartBill invoice",
-        required=True,
         ondelete="cascade",
         index=True,
+        help="The invoice whose SmartBill paid amount this payment matches.",
     )
+    source = fields.Selection(
+        [("status", "Payment status"), ("report", "Payments report")],
+        default="status",
+        required=True,
+        readonly=True,
+    )
+
+    @api.model
+    def import_report_rows(self, backend, rows):
+        """One payment per report row (receipt or bank payment), reconciled with the
+        invoices it names; a row already imported is skipped, and status-sync payments
+        of those invoices are replaced by it: the same money is one payment. Returns
+        (created, skipped, errors)."""
+        created, skipped, errors = 0, 0, []
+        receipt_series = backend.series_ids.filtered(lambda s: s.series_type == "c")
+        for row in rows:
+            # "Chitanta CHT 0012", "CHT 0012", "CHT0012" -> ("CHT", "0012")
+            reference = row.document
+            if reference.lower().startswith(row.type.lower()):
+                reference = reference[len(row.type) :]
+            reference = reference.replace(" ", "")
+            series, number = (
+                split_id(reference, receipt_series.mapped("name")) if reference else ("", "")
+            )
+            cash = row.type.lower() in CASH_TYPES
+            external_id = (
+                f"report/{series}{number}"
+                if cash and series
+                else f"report/{row.type}/{row.date}/{row.document}/{row.amount}"
+            )
+            if self.search_count(
+                [("backend_id", "=", backend.id), ("external_id", "=", external_id)]
+            ):
+                skipped += 1
+                continue
+            invoices = self.env["smartbill.account.move"].search(
+                [("backend_id", "=", backend.id), ("external_id", "in", row.invoices)]
+            )
+            if not invoices:
+                errors.append(
+                    self.env._(
+                        "Line %(line)s: no imported invoice among %(names)s.",
+                        line=row.line,
+                        names=", ".join(row.invoices) or "-",
+                    )
+                )
+                continue
+            replaced = invoices.payment_binding_ids.filtered(
+                lambda b: b.source == "status" and b.state != "canceled"
+            )
+            for binding in replaced.sorted("id", reverse=True):
+                binding.odoo_id.action_draft()
+                binding.odoo_id.action_cancel()
+            journal = backend._payment_journal("cash" if cash else "bank")
+            payment = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoices.odoo_id.ids)
+                .create(
+                    {
+                        "amount": float(row.amount),
+                        "journal_id": journal.id,
+                        "payment_date": row.date,
+                        "communication": row.document or row.type,
+                        "group_payment": True,
+                    }
+                )
+                ._create_payments()
+            )
+            payment.write(
+                {"x_smartbill_series": series or False, "x_smartbill_number": number or False}
+            )
+            self.create(
+                {
+                    "odoo_id": payment.id,
+                    "backend_id": backend.id,
+                    "source": "report",
+                    "external_id": external_id,
+                    "invoice_binding_id": invoices[:1].id,
+                }
+            )
+            created += 1
+        return created, skipped, errors
+
+
+class AccountPayment(models.Model):
+    _inherit = "account.payment"
+
+    x_smartbill_series = fields.Char("SmartBill receipt series", readonly=True, copy=False)
+    x_smartbill_number = fields.Char("SmartBill receipt number", readonly=True, copy=False)
 
 
 class SmartBillAccountMove(models.Model):
@@ -47,8 +138,16 @@ class SmartBillAccountMove(models.Model):
     payment_binding_ids = fields.One2many("smartbill.account.payment", "invoice_binding_id")
 
     def _odoo_paid(self):
-        """What Odoo sees paid on the invoice, in its currency."""
-        return Decimal(str(self.amount_total)) - Decimal(str(self.amount_residual))
+        """What Odoo sees paid on the invoice by payments, in its currency: settled minus
+        what credit notes settled (SmartBill's paid amount counts money only)."""
+        receivable = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        credited = sum(
+            Decimal(str(partial.credit_amount_currency))
+            for partial in receivable.matched_credit_ids
+            if partial.credit_move_id.move_id.move_type == "out_refund"
+        )
+        settled = Decimal(str(self.amount_total)) - Decimal(str(self.amount_residual))
+        return settled - credited
 
     def sync_payment_status(self):
         """Job: align Odoo's paid amount on SmartBill's for this invoice."""
@@ -91,9 +190,7 @@ class SmartBillAccountMove(models.Model):
         return f"{self.external_id}: SmartBill paid {wanted}, Odoo paid {final}"
 
     def _book_payment(self, amount):
-        journal = self.backend_id.payment_journal_id or self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.company_id.id)], limit=1
-        )
+        journal = self.backend_id._payment_journal("bank")
         wizard = (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=self.odoo_id.ids)

@@ -520,6 +520,42 @@ class SmartBillBackend(models.Model):
     )
     payment_mismatch_count = fields.Integer(compute="_compute_payment_mismatch_count")
 
+    cash_journal_id = fields.Many2one(
+        "account.journal",
+        "Cash journal",
+        domain="[('type', '=', 'cash'), ('company_id', '=', company_id)]",
+        help="Journal of SmartBill receipts (Chitanta, Bon) from the payments report "
+        "(default: the first cash journal).",
+    )
+    payment_report_columns = fields.Text(
+        "Payments report columns",
+        help="One 'field=Header' per line to rename the report's columns (fields: date, "
+        "document, type, amount, currency, invoices, client); SmartBill's names otherwise.",
+    )
+
+    def _payment_journal(self, kind):
+        """The journal for ``kind`` (bank or cash) payments of this backend."""
+        chosen = self.payment_journal_id if kind == "bank" else self.cash_journal_id
+        journals = self.env["account.journal"].search(
+            [("type", "in", ("bank", "cash")), ("company_id", "=", self.company_id.id)]
+        )
+        # the company's first journal of that kind, else any bank or cash journal
+        return chosen or journals.filtered(lambda j: j.type == kind)[:1] or journals[:1]
+
+    def _report_columns(self):
+        lines = (self.payment_report_columns or "").splitlines()
+        return dict(line.split("=", 1) for line in lines if "=" in line)
+
+    def action_import_payment_report(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import SmartBill payments report"),
+            "res_model": "smartbill.payment.report.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id},
+        }
+
     def _compute_payment_mismatch_count(self):
         for backend in self:
             backend.payment_mismatch_count = self.env["smartbill.account.move"].search_count(
