@@ -75,14 +75,16 @@ def read_payments(content, filename, columns=None):
     names = {**DEFAULT_COLUMNS, **(columns or {})}
     rows = [r for r in _table(content, filename) if any(c not in (None, "") for c in r)]
     if not rows:
-        raise ValidationError(f"{filename}: empty report")
+        message = f"{filename}: empty report"
+        raise ValidationError(message)
     headers = [str(h or "").strip().lower() for h in rows[0]]
     index = {
         key: headers.index(name.lower()) for key, name in names.items() if name.lower() in headers
     }
     missing = [names[key] for key in REQUIRED if key not in index]
     if missing:
-        raise ValidationError(f"{filename}: column(s) not found: {', '.join(missing)}")
+        message = f"{filename}: column(s) not found: {', '.join(missing)}"
+        raise ValidationError(message)
     result = []
     for number, row in enumerate(rows[1:], start=2):
 
