@@ -6,6 +6,7 @@ database that carries it.
 """
 
 import argparse
+import base64
 import os
 import re
 import socket
@@ -99,6 +100,23 @@ def run_logged(command, log_path):
     return proc.returncode, lines
 
 
+def test_secrets():
+    """Every credential the Odoo tests use: none may appear in their log."""
+    sys.path.insert(0, str(REPO))
+    from tests.smartbill_sim import generate  # the repository's simulator
+
+    dataset = generate("demo", seed=3)  # connector_smartbill/tests/common.py
+    basic = base64.b64encode(f"{dataset.email}:{dataset.v1_token}".encode()).decode()
+    return [
+        dataset.v1_token,
+        dataset.v3_token,
+        dataset.spv_token,
+        basic,
+        "003|not-the-right-token",
+        "sb_live_wrong",
+    ]
+
+
 def cmd_test(args):
     src = odoo_src()
     recreate_database(args.db)
@@ -121,6 +139,8 @@ def cmd_test(args):
     results = [RESULT.search(line) for line in lines]
     results = [r for r in results if r]
     problems = [line for line in lines if LOG_PROBLEM.match(line)]
+    secrets = test_secrets()
+    leaks = sum(1 for line in lines if any(secret in line for secret in secrets))
     if results:
         failed, errors, total = (int(g) for g in results[-1].groups())
     else:
@@ -133,6 +153,8 @@ def cmd_test(args):
         reasons.append(f"odoo-bin exited with {code}")
     if total == 0:
         reasons.append("no Odoo test ran")
+    if leaks:
+        reasons.append(f"{leaks} log line(s) contain a test credential")
     if problems:
         reasons.append(f"{len(problems)} ERROR/CRITICAL log line(s), first: {problems[0].strip()}")
     for reason in reasons:
