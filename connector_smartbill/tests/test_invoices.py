@@ -329,10 +329,12 @@ class TestInvoices(RomanianCompanyCase):
             self.sim.requests,
             ["/SBORO/api/series", *["/SBORO/api/invoice/paymentstatus"] * 2],
         )
-        # the XML arrives: the number leaves the list
+        # the XML arrives: the number leaves the list; the deleted one is not asked again
         self.upload("FCJ0002.zip", self.dataset.invoice_zip(self.not_arrived))
-        self.backend.check_completeness()
+        self.sim.reset_usage()
+        self.assertEqual(self.backend.check_completeness(), "0 missing in Odoo, 1 not in SmartBill")
         self.assertEqual(self.backend.missing_count, 0)
+        self.assertEqual(self.sim.requests, ["/SBORO/api/series"])
 
     def test_smartbill_pdf_attached_when_asked(self):
         self.backend.attach_pdf = True

@@ -66,6 +66,9 @@ class SmartBillSeriesGap(models.Model):
                 if f"{series.name}{number}" in imported:
                     gap.unlink()
                     continue
+                if gap.state == "not_in_smartbill":  # a deleted number stays deleted
+                    counts["not_in_smartbill"] += 1
+                    continue
                 with api_errors():
                     try:
                         status = client.payment_status(series.name, number)
