@@ -9,6 +9,7 @@ from .errors import (
     TransientError,
     ValidationError,
 )
+from .transport import CallMeter, metering
 from .limiter import V1_LIMIT, V3_LIMIT, RateLimit, RateLimiter, shared_limiter
 from .v1 import DEFAULT_BASE_URL, SmartBillV1Client
 from .v3 import SmartBillV3Client
@@ -18,6 +19,7 @@ __all__ = [
     "V1_LIMIT",
     "V3_LIMIT",
     "AuthenticationError",
+    "CallMeter",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimit",
@@ -28,5 +30,6 @@ __all__ = [
     "SmartBillV3Client",
     "TransientError",
     "ValidationError",
+    "metering",
     "shared_limiter",
 ]

@@ -7,10 +7,13 @@ errors of :mod:`.errors`; this module never sees a token in clear outside the se
 auth, and scrubs every message it raises.
 """
 
+import contextvars
 import json
 import logging
 import random
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 
@@ -24,6 +27,41 @@ _logger = logging.getLogger(__name__)
 VERSION = "19.0.1.0.0"
 USER_AGENT = f"connector_smartbill/{VERSION} (Odoo; +https://github.com/OCA)"
 REDACTED = "***"
+
+
+@dataclass
+class CallMeter:
+    """What the clients did inside a :func:`metering` block (this thread only)."""
+
+    calls: int = 0
+    waits: int = 0
+    waited_seconds: float = 0.0
+
+    def record(self, waited):
+        self.calls += 1
+        if waited:
+            self.waits += 1
+            self.waited_seconds += waited
+
+
+_meter = contextvars.ContextVar("smartbill_call_meter", default=None)
+
+
+@contextmanager
+def metering():
+    """Count the SmartBill calls and rate-limit waits of the code in the block, e.g.
+    one queue job; blocks nest (the outer one counts the inner one's calls too)."""
+    meter = CallMeter()
+    outer = _meter.get()
+    token = _meter.set(meter)
+    try:
+        yield meter
+    finally:
+        _meter.reset(token)
+        if outer is not None:
+            outer.calls += meter.calls
+            outer.waits += meter.waits
+            outer.waited_seconds += meter.waited_seconds
 
 
 def retry_after_seconds(value):
@@ -165,8 +203,10 @@ class BaseClient:
 
     def _attempt(self, url, params, accept):
         endpoint = url[len(self.base_url) :] or "/"
-        self.limiter.acquire(max_wait=self.max_rate_wait)
+        waited = self.limiter.acquire(max_wait=self.max_rate_wait)
         self.calls += 1
+        if (meter := _meter.get()) is not None:
+            meter.record(waited)
         try:
             response = self.session.get(url, params=params, headers={"Accept": accept})
             content = response.content
