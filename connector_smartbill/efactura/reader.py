@@ -88,6 +88,16 @@ class _Node:
             raise EFacturaError(f"{self.path}/{xpath} is not a finite number: {value!r}")
         return result
 
+    def money(self, xpath, required=False):
+        """An amount of money: at most 2 decimals (CIUS-RO / EN 16931 BR-DEC rules)."""
+        result = self.amount(xpath, required)
+        if result is not None and result.as_tuple().exponent < -2:
+            raise EFacturaError(
+                f"{self.path}/{xpath} = {result} has more than 2 decimals; e-Factura "
+                "amounts have at most 2"
+            )
+        return result
+
     def date(self, xpath, required=False):
         value = self.text(xpath, required)
         if value is None:
@@ -136,10 +146,10 @@ def _party(node):
 def _allowance(node):
     return AllowanceCharge(
         is_charge=node.text("cbc:ChargeIndicator", True).lower() == "true",
-        amount=node.amount("cbc:Amount", True),
+        amount=node.money("cbc:Amount", True),
         reason=node.text("cbc:AllowanceChargeReason"),
         reason_code=node.text("cbc:AllowanceChargeReasonCode"),
-        base_amount=node.amount("cbc:BaseAmount"),
+        base_amount=node.money("cbc:BaseAmount"),
         percent=node.amount("cbc:MultiplierFactorNumeric"),
         tax_category=node.text("cac:TaxCategory/cbc:ID"),
         tax_percent=node.amount("cac:TaxCategory/cbc:Percent"),
@@ -161,7 +171,7 @@ def _line(node, credit):
         unit_code=unit_code,
         unit_price=price.amount("cbc:PriceAmount", True),
         base_quantity=price.amount("cbc:BaseQuantity") or Decimal(1),
-        line_amount=node.amount("cbc:LineExtensionAmount", True),
+        line_amount=node.money("cbc:LineExtensionAmount", True),
         tax_category=node.text("cac:Item/cac:ClassifiedTaxCategory/cbc:ID", True),
         tax_percent=node.amount("cac:Item/cac:ClassifiedTaxCategory/cbc:Percent") or Decimal(0),
         allowances=[_allowance(a) for a in node.all("cac:AllowanceCharge")],
@@ -195,7 +205,7 @@ def parse(xml, known_series=()):
     if not tax_totals:
         raise EFacturaError(f"Missing mandatory element {doc.path}/cac:TaxTotal")
     tax_amounts = {
-        t.must("cbc:TaxAmount").element.get("currencyID", currency): t.amount("cbc:TaxAmount", True)
+        t.must("cbc:TaxAmount").element.get("currencyID", currency): t.money("cbc:TaxAmount", True)
         for t in tax_totals
     }
     if currency not in tax_amounts:
@@ -244,22 +254,22 @@ def parse(xml, known_series=()):
             TaxSubtotal(
                 category=s.text("cac:TaxCategory/cbc:ID", True),
                 percent=s.amount("cac:TaxCategory/cbc:Percent") or Decimal(0),
-                taxable_amount=s.amount("cbc:TaxableAmount", True),
-                tax_amount=s.amount("cbc:TaxAmount", True),
+                taxable_amount=s.money("cbc:TaxableAmount", True),
+                tax_amount=s.money("cbc:TaxAmount", True),
                 exemption_reason=s.text("cac:TaxCategory/cbc:TaxExemptionReasonCode")
                 or s.text("cac:TaxCategory/cbc:TaxExemptionReason"),
             )
             for t in tax_totals
             for s in t.all("cac:TaxSubtotal")
         ],
-        line_extension_amount=monetary.amount("cbc:LineExtensionAmount", True),
-        tax_exclusive_amount=monetary.amount("cbc:TaxExclusiveAmount", True),
-        tax_inclusive_amount=monetary.amount("cbc:TaxInclusiveAmount", True),
-        allowance_total=monetary.amount("cbc:AllowanceTotalAmount") or Decimal(0),
-        charge_total=monetary.amount("cbc:ChargeTotalAmount") or Decimal(0),
-        prepaid_amount=monetary.amount("cbc:PrepaidAmount") or Decimal(0),
-        rounding_amount=monetary.amount("cbc:PayableRoundingAmount") or Decimal(0),
-        payable_amount=monetary.amount("cbc:PayableAmount", True),
+        line_extension_amount=monetary.money("cbc:LineExtensionAmount", True),
+        tax_exclusive_amount=monetary.money("cbc:TaxExclusiveAmount", True),
+        tax_inclusive_amount=monetary.money("cbc:TaxInclusiveAmount", True),
+        allowance_total=monetary.money("cbc:AllowanceTotalAmount") or Decimal(0),
+        charge_total=monetary.money("cbc:ChargeTotalAmount") or Decimal(0),
+        prepaid_amount=monetary.money("cbc:PrepaidAmount") or Decimal(0),
+        rounding_amount=monetary.money("cbc:PayableRoundingAmount") or Decimal(0),
+        payable_amount=monetary.money("cbc:PayableAmount", True),
         tax_amount=tax_amounts[currency],
         tax_amount_ron=tax_ron,
         exchange_rate=_exchange_rate(notes, tax_amounts[currency], tax_ron)
