@@ -14,6 +14,7 @@ from connector_smartbill.api import (
     SmartBillV1Client,
     TransientError,
     ValidationError,
+    metering,
 )
 from tests.conftest import CLIENT_OPTIONS, FAST_V1
 
@@ -111,6 +112,17 @@ def test_transient_faults_are_retried_until_success(v1, sim, fault):
     sim.inject(fault, path="/series", times=2)
     assert len(v1.series()) == 4
     assert sim.requests.count("/SBORO/api/series") == 3
+
+
+def test_metering_counts_each_attempt_of_the_block_and_its_outer_block(v1, sim):
+    sim.inject("500", path="/series", times=1)
+    with metering() as outer:
+        v1.taxes()
+        with metering() as inner:
+            v1.series()
+    assert (inner.calls, inner.waits) == (2, 0)
+    assert outer.calls == 3
+    assert len(sim.requests) == 3
 
 
 def test_slow_answer_times_out_and_is_retried(v1, sim):

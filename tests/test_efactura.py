@@ -172,6 +172,10 @@ def test_minimal_document_parses():
             minimal().replace(b"<cbc:IssueDate>2026-09-01", b"<cbc:IssueDate>01.09.2026"),
             "/Invoice/cbc:IssueDate is not a date: '01.09.2026'",
         ),
+        (
+            minimal(amount=b"2.105"),
+            "/Invoice/cac:TaxTotal[1]/cbc:TaxAmount = 2.105 has more than 2 decimals",
+        ),
     ],
 )
 def test_malformed_files_name_the_problem(xml, message):
