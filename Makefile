@@ -10,7 +10,8 @@ SIM_PORT ?= 8787
 
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-DEB_PACKAGES := libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev
+DEB_PACKAGES := libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev libjpeg-dev zlib1g-dev \
+	chromium
 OCA_WHEELS := odoo-addon-queue_job==19.0.2.4.0.1 odoo-addon-component==19.0.1.0.1.6 \
 	odoo-addon-component_event==19.0.1.0.0.9 odoo-addon-connector==19.0.1.0.0.5
 

@@ -20,6 +20,10 @@
         "views/smartbill_backend_views.xml",
         "views/smartbill_binding_views.xml",
         "views/smartbill_document_views.xml",
+        "views/smartbill_sync_run_views.xml",
         "views/smartbill_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["connector_smartbill/static/tests/tours/*.js"],
+    },
 }

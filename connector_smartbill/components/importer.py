@@ -20,10 +20,10 @@ from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.queue_job.job import identity_exact
 
 from ..api import NotFoundError
 from ..exceptions import api_errors
+from ..jobs import identity_without_run
 
 _logger = logging.getLogger(__name__)
 
@@ -204,7 +204,10 @@ class SmartBillBatchImporter(AbstractComponent):
         return self.backend_adapter.search(**(filters or {}))
 
     def run(self, filters=None):
-        """Returns counts: read, new, changed, unchanged."""
+        """Returns counts: read, new, changed, unchanged, and what happened to the new
+        and changed records (queued, or created/updated; in a dry run, what would be)."""
+        run = getattr(self.work, "run", None)
+        dry_run = bool(run and run.dry_run)
         known = self._known_hashes()
         counts = Counter()
         with api_errors():
@@ -218,7 +221,10 @@ class SmartBillBatchImporter(AbstractComponent):
                 else:
                     counts["unchanged"] += 1
                     continue
-                counts[self._import_record(external_id, record)] += 1
+                if dry_run:
+                    counts["created" if external_id not in known else "updated"] += 1
+                else:
+                    counts[self._import_record(external_id, record)] += 1
         return counts
 
     def _import_record(self, external_id, record):
@@ -240,9 +246,11 @@ class SmartBillDelayedBatchImporter(AbstractComponent):
     def _import_record(self, external_id, record):
         self.model.with_delay(
             priority=self.model._smartbill_priority,
-            identity_key=identity_exact,
+            identity_key=identity_without_run,
             description=f"Import SmartBill {self.model._description} {external_id}",
-        ).import_record(self.backend_record, external_id, record=record)
+        ).import_record(
+            self.backend_record, external_id, record=record, run=getattr(self.work, "run", None)
+        )
         return "queued"
 
 

@@ -223,7 +223,7 @@ class TestInvoices(RomanianCompanyCase):
         with trap_jobs() as trap:
             result = self.backend.import_efactura_folder()
             trap.assert_jobs_count(0)
-        self.assertEqual(result, "0 new e-Factura documents queued")
+        self.assertEqual(result, "0 e-Factura documents queued")
         self.assertEqual(self.env["smartbill.document"].search_count([]), count)
 
     def test_same_zip_uploaded_twice_imports_once(self):

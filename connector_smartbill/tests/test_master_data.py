@@ -1,13 +1,11 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import copy
-import traceback
 from decimal import Decimal
 
 from odoo import fields
 from odoo.tests import tagged
 
-from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..components.mapper import split_vat
@@ -276,25 +274,21 @@ class TestMasterData(MasterDataCase):
     def test_failed_job_is_readable_on_the_backend(self):
         bad = dict(self.dataset.products[1], measuringUnitName="palet")
         self.dataset.products[1] = bad
+        run = self.backend._new_run("products", "v3")
         stored = (
             self.env["smartbill.product.product"]
             .with_delay()
-            .import_record(self.backend, bad["id"], record=self.adapter_record("products", bad))
-        )
-        job = Job.load(self.env, stored.uuid)
-        try:
-            with self.env.cr.savepoint():
-                job.perform()
-        except InvalidRecordError as err:  # what the job runner does with a failure
-            job.set_failed(
-                exc_info=traceback.format_exc(), exc_name=type(err).__name__, exc_message=str(err)
+            .import_record(
+                self.backend, bad["id"], record=self.adapter_record("products", bad), run=run
             )
-            job.store()
+        )
+        self.run_stored_jobs()
         self.assertEqual(self.backend.failed_job_count, 1)
-        failed = self.env["queue.job"].search(self.backend.action_open_failed_jobs()["domain"])
-        self.assertEqual(failed.uuid, stored.uuid)
+        action = self.backend.action_open_failed_jobs()
+        failed = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual((failed.job_uuid, failed.error_class), (stored.uuid, "InvalidRecordError"))
         self.assertEqual(
-            failed.exc_message,
+            failed.message,
             "SmartBill unit 'palet' has no Odoo unit: add it in SmartBill > Configuration > "
             "Units.",
         )

@@ -1,2 +1,3 @@
 from . import upload
 from . import payment_report
+from . import resync

@@ -50,7 +50,7 @@ class SmartBillUploadWizard(models.TransientModel):
             except EFacturaError as err:
                 raise UserError(str(err)) from None
         self.attachment_ids.unlink()
-        documents.enqueue_import()
+        documents.enqueue_import(run=self.backend_id._new_run("documents", "upload"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

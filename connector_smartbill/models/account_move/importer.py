@@ -67,9 +67,9 @@ class AccountMoveAdapter(Component):
     def folder(self):
         return DocumentFolder(self.backend_record.efactura_source_url)
 
-    def search(self, since=None):
-        """Names of the folder's documents issued since ``since``."""
-        return self.folder.list(since=since)
+    def search(self, since=None, until=None):
+        """Names of the folder's documents issued between ``since`` and ``until``."""
+        return self.folder.list(since=since, until=until)
 
     def read(self, external_id):  # pylint: disable=method-required-super
         """The content of the folder's document ``external_id`` (a file name)."""
@@ -87,6 +87,7 @@ class AccountMoveImporter(Component):
     def __init__(self, work_context):
         super().__init__(work_context)
         self._non_deductible = False  # the supplier's VAT is not deductible
+        self.error_class = None  # why the document could not be imported
 
     def run_document(self, document):
         """Import ``document`` (a smartbill.document). A document that cannot be
@@ -96,6 +97,7 @@ class AccountMoveImporter(Component):
                 message = self._import_document(document)
         except (EFacturaError, InvalidRecordError) as err:
             document.write({"state": "failed", "message": str(err)})
+            self.status, self.error_class = "failed", type(err).__name__
             return f"{document.name}: {err}"
         return message
 
@@ -105,6 +107,15 @@ class AccountMoveImporter(Component):
         doc = parse(document.xml(), backend.series_ids.mapped("name"))
         use = self._direction(doc)
         issuer = doc.seller
+        if use == "purchase" and not (issuer.vat or issuer.cui):
+            raise InvalidRecordError(
+                self.env._(
+                    "Bill %(doc)s: the supplier %(name)s states no VAT number or CUI; an "
+                    "e-Factura bill must name its supplier's.",
+                    doc=doc.id,
+                    name=issuer.name,
+                )
+            )
         self.external_id = doc.id if use == "sale" else f"{issuer.vat or issuer.cui}/{doc.id}"
         document.document_ref = doc.id
         for lock in self._lock_names():

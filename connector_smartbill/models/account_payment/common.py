@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from ...api import NotFoundError
 from ...efactura import split_id
 from ...exceptions import api_errors
+from ...jobs import JobOutcome, smartbill_job
 
 CENT = Decimal("0.01")
 CASH_TYPES = ("chitanta", "bon")  # the SmartBill payment types that are cash documents
@@ -149,8 +150,10 @@ class SmartBillAccountMove(models.Model):
         settled = Decimal(str(self.amount_total)) - Decimal(str(self.amount_residual))
         return settled - credited
 
-    def sync_payment_status(self):
-        """Job: align Odoo's paid amount on SmartBill's for this invoice."""
+    @smartbill_job
+    def sync_payment_status(self, run=None):
+        """Job: align Odoo's paid amount on SmartBill's for this invoice (in a dry run,
+        only tell whether it would change)."""
         self.ensure_one()
         backend = self.backend_id
         with api_errors():
@@ -159,15 +162,24 @@ class SmartBillAccountMove(models.Model):
                     self.x_smartbill_series, self.x_smartbill_number
                 )
             except NotFoundError:
+                if run and run.dry_run:
+                    return JobOutcome(f"{self.external_id}: not in SmartBill", {"read": 1})
                 self.write(
                     {
                         "payment_message": self.env._("Not in SmartBill any more."),
                         "payment_checked_at": fields.Datetime.now(),
                     }
                 )
-                return f"{self.external_id}: not in SmartBill"
+                return JobOutcome(
+                    f"{self.external_id}: not in SmartBill", {"read": 1, "skipped": 1}
+                )
         wanted = status.paid_amount.quantize(CENT)
         paid = self._odoo_paid().quantize(CENT)
+        if run and run.dry_run:
+            return JobOutcome(
+                f"{self.external_id}: SmartBill paid {wanted}, Odoo paid {paid}",
+                {"read": 1, "updated" if wanted != paid else "unchanged": 1},
+            )
         if wanted > paid:
             self._book_payment(wanted - paid)
         elif wanted < paid:
@@ -187,7 +199,10 @@ class SmartBillAccountMove(models.Model):
                 ),
             }
         )
-        return f"{self.external_id}: SmartBill paid {wanted}, Odoo paid {final}"
+        return JobOutcome(
+            f"{self.external_id}: SmartBill paid {wanted}, Odoo paid {final}",
+            {"read": 1, "updated" if final != paid else "unchanged": 1},
+        )
 
     def _book_payment(self, amount):
         journal = self.backend_id._payment_journal("bank")

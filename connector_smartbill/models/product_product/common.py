@@ -12,6 +12,7 @@ class SmartBillProductProduct(models.Model):
     _inherits = {"product.product": "odoo_id"}
     _description = "SmartBill Product"
     _smartbill_timestamp = "products_imported_at"
+    _smartbill_entity = "products"
 
     odoo_id = fields.Many2one(
         "product.product", "Odoo product", required=True, ondelete="cascade", index=True

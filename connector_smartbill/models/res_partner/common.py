@@ -12,6 +12,7 @@ class SmartBillResPartner(models.Model):
     _inherits = {"res.partner": "odoo_id"}
     _description = "SmartBill Partner"
     _smartbill_timestamp = "partners_imported_at"
+    _smartbill_entity = "partners"
 
     odoo_id = fields.Many2one(
         "res.partner", "Partner", required=True, ondelete="cascade", index=True

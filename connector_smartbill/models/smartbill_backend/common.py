@@ -1,7 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -9,7 +9,6 @@ from odoo.tools import float_compare
 
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
-from odoo.addons.queue_job.job import identity_exact
 
 from ...api import (
     DEFAULT_BASE_URL,
@@ -18,6 +17,7 @@ from ...api import (
     SmartBillError,
     SmartBillV1Client,
     SmartBillV3Client,
+    shared_limiter,
 )
 from ...api.bnr import DEFAULT_URL as BNR_URL
 from ...api.bnr import BnrClient
@@ -25,8 +25,15 @@ from ...efactura import EFacturaError
 from ...efactura.spv import DEFAULT_URL as SPV_URL
 from ...efactura.spv import SpvClient, SpvError
 from ...exceptions import api_errors
+from ...jobs import JobOutcome, identity_without_run, smartbill_job
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
+MASTER_DATA = (
+    "smartbill.workpoint",
+    "smartbill.series",
+    "smartbill.product.product",
+    "smartbill.res.partner",
+)
 # a Romanian CIF: CUI digits, "RO" in front for VAT payers
 _CIF = re.compile(r"^(RO)?\d{2,10}$")
 
@@ -42,7 +49,7 @@ class SmartBillBackend(models.Model):
     """One SmartBill company (CIF) feeding one Odoo company."""
 
     _name = "smartbill.backend"
-    _inherit = ["connector.backend", "mail.thread"]
+    _inherit = ["connector.backend", "mail.thread", "smartbill.job.mixin"]
     _description = "SmartBill Backend"
     _order = "name"
 
@@ -147,6 +154,7 @@ class SmartBillBackend(models.Model):
     tax_map_ids = fields.One2many("smartbill.tax.map", "backend_id", "VAT mapping")
     workpoint_ids = fields.One2many("smartbill.workpoint", "backend_id", "Workpoints")
     series_ids = fields.One2many("smartbill.series", "backend_id")
+    run_ids = fields.One2many("smartbill.sync.run", "backend_id", "Sync runs")
     partner_count = fields.Integer(compute="_compute_counts")
     product_count = fields.Integer(compute="_compute_counts")
     failed_job_count = fields.Integer("Failed jobs", compute="_compute_counts")
@@ -279,41 +287,51 @@ class SmartBillBackend(models.Model):
             )
 
     def _jobs_domain(self):
-        # jobs get the backend record as argument, never its credentials
-        return [("func_string", "like", f"smartbill.backend({self._origin.id},)")]
+        # every SmartBill job belongs to a sync run of its backend
+        return [("smartbill_run_id.backend_id", "=", self._origin.id)]
 
-    def _batch(self, model_name):
-        """The delayable batch import of ``model_name`` for this backend."""
+    def _new_run(self, entity, source=None, **values):
+        """A sync run of this backend, for the jobs about to be queued."""
+        self.ensure_one()
+        return self.env["smartbill.sync.run"].create(
+            {"backend_id": self.id, "entity": entity, "source": source, **values}
+        )
+
+    def _batch(self, model_name, run=None):
+        """The delayable batch import of ``model_name`` for this backend, in ``run``
+        (default: a new one)."""
         model = self.env[model_name]
+        run = run or self._new_run(model._smartbill_entity, model._smartbill_source)
         return model.delayable(
             priority=model._smartbill_priority,
-            identity_key=identity_exact,
+            identity_key=identity_without_run,
             description=self.env._(
                 "SmartBill %(what)s of %(backend)s", what=model._description, backend=self.name
             ),
-        ).import_batch(self)
+        ).import_batch(self, run=run)
 
-    def import_taxes(self):
+    @smartbill_job
+    def import_taxes(self, run=None):
         """Job: SmartBill's VAT rates into the VAT mapping (new rows only)."""
         self.ensure_one()
         with api_errors():
             taxes = self._v1_client().taxes()
         created = self.env["smartbill.tax.map"].prefill(self, taxes)
         self.taxes_imported_at = fields.Datetime.now()
-        return f"{len(taxes)} SmartBill VAT rates, {len(created)} mapping rows created"
+        return JobOutcome(
+            f"{len(taxes)} SmartBill VAT rates, {len(created)} mapping rows created",
+            {"read": len(taxes), "created": len(created), "unchanged": len(taxes) - len(created)},
+        )
 
     def _master_data_chain(self):
         """VAT rates first (products need them), then the rest side by side."""
         self.ensure_one()
-        taxes = self.delayable(priority=1, identity_key=identity_exact).import_taxes()
+        taxes = self.delayable(priority=1, identity_key=identity_without_run).import_taxes(
+            run=self._new_run("taxes", "v1")
+        )
         return chain(
             taxes,
-            group(
-                self._batch("smartbill.workpoint"),
-                self._batch("smartbill.series"),
-                self._batch("smartbill.product.product"),
-                self._batch("smartbill.res.partner"),
-            ),
+            group(*(self._batch(model_name) for model_name in MASTER_DATA)),
         )
 
     def action_import_master_data(self):
@@ -342,7 +360,9 @@ class SmartBillBackend(models.Model):
 
     def action_import_taxes(self):
         for backend in self:
-            backend.with_delay(priority=1, identity_key=identity_exact).import_taxes()
+            backend.with_delay(priority=1, identity_key=identity_without_run).import_taxes(
+                run=backend._new_run("taxes", "v1")
+            )
         return self._notify_queued(self.env._("VAT rates import queued."))
 
     def _notify_queued(self, message):
@@ -352,24 +372,39 @@ class SmartBillBackend(models.Model):
             "params": {"message": message, "type": "info"},
         }
 
-    def import_efactura_folder(self, since=None):
-        """Job: store the folder's new documents issued since ``since`` and queue one
-        import job per document."""
+    @smartbill_job
+    def import_efactura_folder(self, since=None, until=None, run=None):
+        """Job: store the folder's new documents issued between ``since`` and ``until``
+        and queue one import job per document; a stored document that failed is tried
+        again."""
         self.ensure_one()
-        stored = set(self.document_ids.mapped("name"))
-        documents = self.env["smartbill.document"]
+        stored = {d.name: d for d in self.document_ids}
+        documents = none = self.env["smartbill.document"]
+        counts = {"read": 0, "unchanged": 0, "created": 0, "updated": 0}
         with self.work_on("smartbill.account.move") as work:
             source = work.component(usage="backend.adapter")
             try:
-                for name in source.search(since=since or self.efactura_since):
-                    if name.removesuffix(".zip") + ".xml" in stored:
-                        continue
-                    documents |= documents.store_files(self, name, source.read(name), "url")
+                for name in source.search(since=since or self.efactura_since, until=until):
+                    counts["read"] += 1
+                    known = stored.get(name.removesuffix(".zip") + ".xml", none)
+                    if known.state == "imported":
+                        counts["unchanged"] += 1
+                    elif known:  # failed, or never imported: import it again
+                        documents |= known
+                        counts["updated"] += bool(run and run.dry_run)
+                    elif run and run.dry_run:
+                        counts["created"] += 1
+                    else:
+                        documents |= documents.store_files(self, name, source.read(name), "url")
             except EFacturaError as err:
                 raise RetryableJobError(str(err), seconds=60) from None
-        documents.enqueue_import()
-        self.invoices_imported_at = fields.Datetime.now()
-        return f"{len(documents)} new e-Factura documents queued"
+        if run and run.dry_run:
+            return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
+        documents.write({"state": "new", "message": False})
+        documents.enqueue_import(run=run)
+        if not until:
+            self.invoices_imported_at = fields.Datetime.now()
+        return JobOutcome(f"{len(documents)} e-Factura documents queued", counts)
 
     # -- ANAF SPV ----------------------------------------------------------------------------
     def _spv_client(self):
@@ -380,7 +415,7 @@ class SmartBillBackend(models.Model):
         )
         return SpvClient(token, base_url=backend.spv_base_url or SPV_URL)
 
-    def import_spv(self, since=None, until=None):
+    def import_spv(self, since=None, until=None, dry_run=False):
         """Queue one job per day of the window (default: from the day after the last
         complete one, or *SPV messages since*, to today)."""
         self.ensure_one()
@@ -392,27 +427,39 @@ class SmartBillBackend(models.Model):
         end = until or fields.Date.context_today(self)
         if not start:
             raise UserError(self.env._("Set *SPV messages since* on backend %s.", self.name))
+        run = self._new_run("spv", "spv", date_from=start, date_to=end, dry_run=dry_run)
         day = start
         while day <= end:
-            self.with_delay(priority=15, identity_key=identity_exact).import_spv_day(day)
+            self.with_delay(priority=15, identity_key=identity_without_run).import_spv_day(
+                day, run=run
+            )
             day += timedelta(days=1)
-        return f"SPV days {start} to {end} queued"
+        return run
 
-    def import_spv_day(self, day):
+    @smartbill_job
+    def import_spv_day(self, day, run=None):
         """Job: store the SPV messages of ``day`` not stored yet (invoices sent, bills
         received, ANAF's refusals) and queue the import of each document."""
         self.ensure_one()
         documents = self.env["smartbill.document"]
         client = self._spv_client()
         stored = set(self.document_ids.filtered("spv_message_id").mapped("spv_message_id"))
+        counts = {"read": 0, "unchanged": 0, "skipped": 0, "created": 0}
+        dry_run = bool(run and run.dry_run)
         try:
             for message in client.messages(self.company_vat_code.removeprefix("RO"), day):
+                counts["read"] += 1
                 if message["id"] in stored:
+                    counts["unchanged"] += 1
+                    continue
+                if dry_run:
+                    counts["created"] += 1
                     continue
                 content = client.download(message["id"])
                 ids = {"spv_message_id": message["id"], "spv_index": message["id_solicitare"]}
                 if message["tip"] == "ERORI FACTURA":
                     documents.create_refusal(self, message, content)
+                    counts["skipped"] += 1  # a refusal to read, not a document to import
                     continue
                 documents |= documents.store_files(
                     self, f"{message['id_solicitare']}.zip", content, "spv", **ids
@@ -421,10 +468,12 @@ class SmartBillBackend(models.Model):
             if err.retryable:
                 raise RetryableJobError(str(err), seconds=120) from None
             raise FailedJobError(str(err)) from None
-        documents.enqueue_import()
+        documents.enqueue_import(run=run)
+        if dry_run:
+            return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
         if not self.spv_imported_until or day > self.spv_imported_until:
             self.spv_imported_until = day
-        return f"{len(documents)} SPV documents stored on {day}"
+        return JobOutcome(f"{len(documents)} SPV documents stored on {day}", counts)
 
     @api.model
     def _cron_import_spv(self):
@@ -439,17 +488,23 @@ class SmartBillBackend(models.Model):
             backend.import_spv()
         return self._notify_queued(self.env._("SPV import queued."))
 
-    def check_completeness(self):
+    @smartbill_job
+    def check_completeness(self, run=None):
         """Job: every number below each invoice series' next number is imported, or
         listed as missing in Odoo / not in SmartBill (one payment-status call each)."""
         self.ensure_one()
         self.env["smartbill.series"].import_batch(self)  # today's next numbers
         counts = self.env["smartbill.series.gap"].check_backend(self)
-        return f"{counts['missing']} missing in Odoo, {counts['not_in_smartbill']} not in SmartBill"
+        return JobOutcome(
+            f"{counts['missing']} missing in Odoo, {counts['not_in_smartbill']} not in SmartBill",
+            {"read": sum(counts.values())},
+        )
 
     def action_check_completeness(self):
         for backend in self:
-            backend.with_delay(priority=30, identity_key=identity_exact).check_completeness()
+            backend.with_delay(priority=30, identity_key=identity_without_run).check_completeness(
+                run=backend._new_run("completeness", "v1")
+            )
         return self._notify_queued(self.env._("Completeness check queued."))
 
     def action_open_gaps(self):
@@ -459,7 +514,9 @@ class SmartBillBackend(models.Model):
         for backend in self:
             if not backend.efactura_source_url:
                 raise UserError(self.env._("Backend %s has no e-Factura folder URL.", backend.name))
-            backend.with_delay(priority=15, identity_key=identity_exact).import_efactura_folder()
+            backend.with_delay(
+                priority=15, identity_key=identity_without_run
+            ).import_efactura_folder(run=backend._new_run("documents", "folder"))
         return self._notify_queued(self.env._("e-Factura import queued."))
 
     @api.model
@@ -500,14 +557,172 @@ class SmartBillBackend(models.Model):
         }
 
     def action_open_failed_jobs(self):
+        """The records that failed (jobs out of tries, documents that cannot be booked)."""
+        action = self._open("smartbill.sync.run.failure", self.env._("Failed SmartBill records"))
+        action.update(view_mode="list", domain=[*action["domain"], ("state", "=", "failed")])
+        return action
+
+    # -- operations dashboard ----------------------------------------------------------
+
+    running_run_count = fields.Integer("Runs in progress", compute="_compute_dashboard")
+    failed_run_count = fields.Integer("Runs with failures", compute="_compute_dashboard")
+    oldest_failure = fields.Datetime(
+        compute="_compute_dashboard", help="When the oldest failure still to fix happened."
+    )
+    payments_synced_at = fields.Datetime("Payment status synced", compute="_compute_dashboard")
+    v1_calls_left = fields.Integer(
+        "V1 calls left",
+        compute="_compute_rate_state",
+        help="Calls this Odoo process may still send in the current window (the limiter "
+        "lives in each worker process: run the smartbill channel with capacity 1).",
+    )
+    v3_calls_left = fields.Integer("V3 reads left", compute="_compute_rate_state")
+    blocked_until = fields.Datetime(
+        "Blocked until",
+        compute="_compute_rate_state",
+        help="SmartBill blocked the token (403/429): no call is sent before this time.",
+    )
+    rate_limit_waits = fields.Integer(
+        "Rate-limit waits",
+        compute="_compute_rate_state",
+        help="Times this process waited for a free slot rather than be refused.",
+    )
+
+    def _compute_dashboard(self):
+        runs = self.env["smartbill.sync.run"]
+        jobs = self.env["queue.job"].sudo()
+        for backend in self:
+            domain = [("backend_id", "=", backend._origin.id)]
+            backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
+            backend.failed_run_count = runs.search_count([*domain, ("state", "=", "failed")])
+            last_payments = runs.search(
+                [
+                    *domain,
+                    ("entity", "=", "payments"),
+                    ("state", "=", "done"),
+                    ("dry_run", "=", False),
+                ],
+                order="finished desc",
+                limit=1,
+            )
+            backend.payments_synced_at = last_payments.finished
+            first_job = jobs.search(
+                [*backend._jobs_domain(), ("state", "=", "failed")], order="date_created", limit=1
+            )
+            first_document = self.env["smartbill.document"].search(
+                [*domain, ("state", "=", "failed")], order="create_date", limit=1
+            )
+            dates = [d for d in (first_job.date_created, first_document.create_date) if d]
+            backend.oldest_failure = min(dates) if dates else False
+
+    def _limiter_states(self):
+        """The shared limiters' state of this backend's tokens, in this process."""
+        backend = self.sudo()
+        states = {}
+        for kind, token, calls, daily in (
+            ("v1", backend.v1_token, backend.v1_rate_limit, None),
+            ("v3", backend.v3_token, backend.v3_rate_limit, V3_LIMIT.daily),
+        ):
+            if token:
+                limiter = shared_limiter(kind, token, **self._limits(calls, daily))
+                states[kind] = limiter.state()
+        return states
+
+    def _compute_rate_state(self):
+        for backend in self:
+            states = backend._limiter_states() if backend._origin.id else {}
+            backend.v1_calls_left = states.get("v1", {}).get("calls_left", 0)
+            backend.v3_calls_left = states.get("v3", {}).get("calls_left", 0)
+            blocked = [s["blocked_until"] for s in states.values() if s["blocked_until"]]
+            backend.blocked_until = (
+                datetime.fromtimestamp(max(blocked), UTC).replace(tzinfo=None) if blocked else False
+            )
+            backend.rate_limit_waits = sum(s["waits"] for s in states.values())
+
+    def action_open_runs(self):
+        return self._open("smartbill.sync.run", self.env._("SmartBill sync runs"))
+
+    def action_open_failed_runs(self):
+        action = self.action_open_runs()
+        action["domain"] = [*action["domain"], ("state", "=", "failed")]
+        return action
+
+    def action_retry_failed(self):
+        """Requeue every failed job and import every failed document again."""
+        runs = self.env["smartbill.sync.run"].search(
+            [("backend_id", "in", self.ids), ("state", "=", "failed")]
+        )
+        jobs = runs.action_retry_failed()
+        documents = self.env["smartbill.document"].search(
+            [
+                ("backend_id", "in", self.ids),
+                ("state", "=", "failed"),
+                ("attachment_id", "!=", False),
+            ]
+        )
+        documents.action_retry()
+        return self._notify_queued(
+            self.env._(
+                "%(jobs)s failed jobs and %(documents)s failed documents queued again.",
+                jobs=jobs,
+                documents=len(documents),
+            )
+        )
+
+    def resync(self, entity, since, until=None, dry_run=False):
+        """Queue the sync of ``entity`` ("all", "master", "documents", "spv",
+        "payments", "rates") for documents issued / payments made from ``since`` to
+        ``until`` (default: today); returns the sync runs. A dry run writes nothing."""
         self.ensure_one()
+        runs = self.env["smartbill.sync.run"]
+        every = entity == "all"
+        if every or entity == "master":
+            for model_name in MASTER_DATA:
+                model = self.env[model_name]
+                run = self._new_run(
+                    model._smartbill_entity, model._smartbill_source, dry_run=dry_run
+                )
+                self._batch(model_name, run).delay()
+                runs |= run
+        if (every and self.efactura_source_url) or entity == "documents":
+            if not self.efactura_source_url:
+                raise UserError(self.env._("Backend %s has no e-Factura folder URL.", self.name))
+            run = self._new_run(
+                "documents", "folder", date_from=since, date_to=until, dry_run=dry_run
+            )
+            self.with_delay(priority=15, identity_key=identity_without_run).import_efactura_folder(
+                since=since, until=until, run=run
+            )
+            runs |= run
+        if (every and self.spv_since) or entity == "spv":
+            runs |= self.import_spv(since, until, dry_run=dry_run)
+        if every or entity == "payments":
+            runs |= self.sync_payment_status(since=since, until=until, dry_run=dry_run)
+        if (every and not dry_run) or entity == "rates":
+            if dry_run:
+                raise UserError(self.env._("BNR rates have no dry run: they are only added."))
+            run = self._new_run("rates", "bnr", date_from=since, date_to=until)
+            self.with_delay(priority=5, identity_key=identity_without_run).import_bnr_rates(
+                since=since, until=until, run=run
+            )
+            runs |= run
+        return runs
+
+    def _resync_wizard(self, name, **defaults):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Failed SmartBill jobs"),
-            "res_model": "queue.job",
-            "view_mode": "list,form",
-            "domain": [*self._jobs_domain(), ("state", "=", "failed")],
+            "name": name,
+            "res_model": "smartbill.resync.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_backend_id": self.id, **defaults},
         }
+
+    def action_import_since(self):
+        return self._resync_wizard(self.env._("Import since"), default_mode="since")
+
+    def action_resync_period(self):
+        return self._resync_wizard(self.env._("Re-sync a period"), default_mode="period")
 
     # -- payment status (see models/account_payment) ---------------------------------
 
@@ -562,18 +777,24 @@ class SmartBillBackend(models.Model):
                 [("backend_id", "=", backend._origin.id), ("payment_message", "!=", False)]
             )
 
-    def sync_payment_status(self, recently_paid_days=None):
+    def sync_payment_status(self, recently_paid_days=None, since=None, until=None, dry_run=False):
         """Queue one payment-status job per customer invoice Odoo does not see as fully
         paid (and, with ``recently_paid_days``, per invoice paid in those days), the
-        newest first."""
+        newest first; with ``since``/``until``, every invoice issued in that period.
+        Returns the sync run."""
         self.ensure_one()
         domain = [
             ("backend_id", "=", self.id),
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
         ]
-        open_ = [*domain, ("payment_state", "not in", ("paid", "in_payment", "reversed"))]
-        invoices = self.env["smartbill.account.move"].search(open_, order="invoice_date desc")
+        if since or until:
+            period = [("invoice_date", ">=", since)] if since else []
+            period += [("invoice_date", "<=", until)] if until else []
+            invoices = self.env["smartbill.account.move"].search([*domain, *period])
+        else:
+            open_ = [*domain, ("payment_state", "not in", ("paid", "in_payment", "reversed"))]
+            invoices = self.env["smartbill.account.move"].search(open_)
         if recently_paid_days:
             since = fields.Date.subtract(fields.Date.context_today(self), days=recently_paid_days)
             invoices |= self.env["smartbill.account.move"].search(
@@ -583,11 +804,13 @@ class SmartBillBackend(models.Model):
                     ("invoice_date", ">=", since),
                 ]
             )
+        run = self._new_run("payments", "v1", date_from=since, date_to=until, dry_run=dry_run)
         for priority, invoice in enumerate(invoices.sorted("invoice_date", reverse=True)):
             invoice.with_delay(
-                priority=min(20 + priority // 100, 99), identity_key=identity_exact
-            ).sync_payment_status()
-        return f"{len(invoices)} payment-status checks queued"
+                priority=min(20 + priority // 100, 99), identity_key=identity_without_run
+            ).sync_payment_status(run=run)
+        run.refresh_from_jobs()  # no invoice to check: done now
+        return run
 
     def action_sync_payment_status(self):
         for backend in self:
@@ -608,7 +831,8 @@ class SmartBillBackend(models.Model):
     )
     rates_imported_at = fields.Datetime("BNR rates imported", readonly=True, copy=False)
 
-    def import_bnr_rates(self, since=None, until=None):
+    @smartbill_job
+    def import_bnr_rates(self, since=None, until=None, run=None):
         """Job: BNR's rates of [since, until] (default: the last 7 days) for the
         company's active currencies; only new or changed rates are written. SmartBill uses
         BNR's rate of the day unless a document says otherwise: imported foreign invoices
@@ -660,17 +884,17 @@ class SmartBillBackend(models.Model):
                     )
                 written += 1
         self.rates_imported_at = fields.Datetime.now()
-        return f"{written} BNR rates written for {since} to {until}"
+        return JobOutcome(
+            f"{written} BNR rates written for {since} to {until}", {"updated": written}
+        )
 
     def action_import_bnr_rates(self):
         for backend in self:
-            backend.with_delay(priority=5, identity_key=identity_exact).import_bnr_rates()
+            backend.resync("rates", None)
         return self._notify_queued(self.env._("BNR rates import queued."))
 
     @api.model
     def _cron_import_bnr_rates(self):
         backends = self.search([("active", "=", True), ("company_id.currency_id.name", "=", "RON")])
         for company_backends in backends.grouped("company_id").values():
-            company_backends[:1].with_delay(
-                priority=5, identity_key=identity_exact
-            ).import_bnr_rates()
+            company_backends[:1].resync("rates", None)

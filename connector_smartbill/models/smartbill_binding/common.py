@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ...jobs import JobOutcome, smartbill_job
+
 
 class SmartBillBinding(models.AbstractModel):
     """Link between a SmartBill record and an Odoo record, one per backend.
@@ -12,10 +14,12 @@ class SmartBillBinding(models.AbstractModel):
     """
 
     _name = "smartbill.binding"
-    _inherit = "external.binding"
+    _inherit = ["external.binding", "smartbill.job.mixin"]
     _description = "SmartBill Binding (abstract)"
     _smartbill_priority = 10
     _smartbill_timestamp = None
+    _smartbill_entity = None  # the sync runs' entity of the batch import
+    _smartbill_source = "v3"
 
     backend_id = fields.Many2one(
         "smartbill.backend", "SmartBill backend", required=True, ondelete="restrict", index=True
@@ -36,20 +40,25 @@ class SmartBillBinding(models.AbstractModel):
     )
 
     @api.model
-    def import_batch(self, backend, filters=None):
-        """Job: walk SmartBill's list and import what is new or changed."""
-        with backend.work_on(self._name) as work:
+    @smartbill_job
+    def import_batch(self, backend, filters=None, run=None):
+        """Job: walk SmartBill's list and import what is new or changed; the record
+        jobs it queues belong to ``run``."""
+        with backend.work_on(self._name, run=run) as work:
             counts = work.component(usage="batch.importer").run(filters=filters)
         if self._smartbill_timestamp:
             backend[self._smartbill_timestamp] = fields.Datetime.now()
-        return ", ".join(f"{value} {key}" for key, value in sorted(counts.items())) or "0 read"
+        text = ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
+        return JobOutcome(text or "0 read", counts)
 
     @api.model
-    def import_record(self, backend, external_id, record=None, force=False):
+    @smartbill_job
+    def import_record(self, backend, external_id, record=None, force=False, run=None):
         """Job: import one SmartBill record (``record``: its payload, when known)."""
         with backend.work_on(self._name) as work:
             importer = work.component(usage="record.importer")
-            return importer.run(external_id, record=record, force=force)
+            text = importer.run(external_id, record=record, force=force)
+        return JobOutcome.of_status(text, importer.status)
 
 
 class SmartBillBoundMixin(models.AbstractModel):

@@ -6,9 +6,8 @@ import re
 
 from odoo import api, fields, models
 
-from odoo.addons.queue_job.job import identity_exact
-
 from ...efactura import EFacturaError, read_files
+from ...jobs import JobOutcome, identity_without_run, smartbill_job
 
 
 class SmartBillDocument(models.Model):
@@ -16,6 +15,7 @@ class SmartBillDocument(models.Model):
     once per backend: the same file twice is the same document."""
 
     _name = "smartbill.document"
+    _inherit = "smartbill.job.mixin"
     _description = "SmartBill e-Factura document"
     _order = "id desc"
 
@@ -112,23 +112,30 @@ class SmartBillDocument(models.Model):
         self.ensure_one()
         return base64.b64decode(self.attachment_id.datas)
 
-    def enqueue_import(self):
+    def enqueue_import(self, run=None):
         for document in self:
             document.with_delay(
                 priority=20,
-                identity_key=identity_exact,
+                identity_key=identity_without_run,
                 description=self.env._("Import e-Factura %s", document.name),
-            ).import_document()
+            ).import_document(run=run)
 
-    def import_document(self):
+    @smartbill_job
+    def import_document(self, run=None):
         """Job: import this document into an invoice, credit note or vendor bill. A
         document that cannot be imported is marked failed with the reason; nothing of
         it is written."""
         self.ensure_one()
         backend = self.backend_id.with_company(self.backend_id.company_id)
         with backend.work_on("smartbill.account.move") as work:
-            return work.component(usage="record.importer").run_document(self)
+            importer = work.component(usage="record.importer")
+            text = importer.run_document(self)
+        return JobOutcome.of_status(text, importer.status, importer.error_class)
 
     def action_retry(self):
-        self.filtered(lambda d: d.state == "failed").write({"state": "new", "message": False})
-        self.filtered(lambda d: d.state == "new").enqueue_import()
+        """Import the failed documents again, in a new sync run."""
+        # an ANAF refusal has no invoice XML to import
+        documents = self.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
+        documents.write({"state": "new", "message": False})
+        for backend, backend_documents in documents.grouped("backend_id").items():
+            backend_documents.enqueue_import(run=backend._new_run("documents"))

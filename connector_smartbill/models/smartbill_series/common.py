@@ -16,6 +16,8 @@ class SmartBillSeries(models.Model):
     _order = "series_type, name"
     _smartbill_priority = 5
     _smartbill_timestamp = "series_imported_at"
+    _smartbill_entity = "series"
+    _smartbill_source = "v1"
 
     name = fields.Char(required=True, readonly=True)
     series_type = fields.Selection(

@@ -17,6 +17,7 @@ class SmartBillWorkpoint(models.Model):
     _order = "name"
     _smartbill_priority = 5
     _smartbill_timestamp = "workpoints_imported_at"
+    _smartbill_entity = "workpoints"
 
     name = fields.Char(required=True)
     description = fields.Char()

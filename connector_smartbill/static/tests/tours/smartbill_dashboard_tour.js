@@ -1,0 +1,63 @@
+/* Copyright 2026 connector_smartbill contributors
+ * License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
+import {registry} from "@web/core/registry";
+
+const openBackend = [
+    {
+        content: "Open the SmartBill backend from the backends' kanban",
+        trigger: ".o_kanban_record:contains('SmartBill test')",
+        run: "click",
+    },
+    {
+        content: "The backend form is shown",
+        trigger: ".o_form_view .o_field_widget[name='company_vat_code']",
+    },
+];
+
+registry.category("web_tour.tours").add("smartbill_import_now", {
+    url: "/odoo/action-connector_smartbill.smartbill_backend_action",
+    steps: () => [
+        ...openBackend,
+        {
+            content: "Open the synchronisation tab",
+            trigger: ".o_notebook a[name='sync']",
+            run: "click",
+        },
+        {
+            content: "Import partners now",
+            trigger: "button[name='action_import_partners']",
+            run: "click",
+        },
+        {
+            content: "Odoo confirms the import is queued",
+            trigger: ".o_notification:contains('import queued')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("smartbill_dashboard", {
+    url: "/odoo/action-connector_smartbill.smartbill_backend_action",
+    steps: () => [
+        {
+            content: "The kanban card counts the imported partners",
+            trigger: ".o_kanban_record:contains('SmartBill test'):contains('Partners: 200')",
+        },
+        ...openBackend,
+        {
+            content: "Partners smart button",
+            trigger: "button[name='action_open_partners'] .o_stat_value:contains('200')",
+        },
+        {
+            content: "No run in progress",
+            trigger: "button[name='action_open_runs'] .o_stat_value:contains('0')",
+        },
+        {
+            content: "No failed record",
+            trigger: ".o_field_widget[name='failed_job_count'] span:contains('0')",
+        },
+        {
+            content: "V3 reads left in the window are shown",
+            trigger: ".o_field_widget[name='v3_calls_left'] span",
+        },
+    ],
+});
