@@ -162,6 +162,12 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.backend.invalidate_recordset()
         self.assertEqual(self.backend.failed_job_count, 0)
 
+    def test_rate_limit_is_shared_by_the_job_processes(self):
+        self.assertEqual(self.backend._v1_client().limiter.allowed, 27)
+        self.backend.rate_limit_processes = 2  # the channel runs 2 jobs at once
+        self.assertEqual(self.backend._v1_client().limiter.allowed, 13)
+        self.assertEqual(self.backend._v3_client().limiter.allowed, 27)
+
     # -- security ------------------------------------------------------------------------------
     def test_tokens_never_in_jobs_runs_or_chatter(self):
         self.sim.inject("401", "/clients", times=1)

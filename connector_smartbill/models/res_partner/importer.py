@@ -96,12 +96,13 @@ class PartnerImporter(Component):
         iban = (record.get("iban") or "").replace(" ", "").upper()
         if not iban or iban in partner.bank_ids.mapped("sanitized_acc_number"):
             return
-        bank = self.env["res.bank"]
+        env = partner.env  # no chatter message nor tracking for imported accounts
+        bank = env["res.bank"]
         if record.get("bank"):
             bank = bank.search([("name", "=", record["bank"])], limit=1) or bank.create(
                 {"name": record["bank"]}
             )
-        self.env["res.partner.bank"].create(
+        env["res.partner.bank"].create(
             {"partner_id": partner.id, "acc_number": iban, "bank_id": bank.id}
         )
 

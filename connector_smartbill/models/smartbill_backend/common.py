@@ -98,6 +98,14 @@ class SmartBillBackend(models.Model):
         groups=MANAGER,
         help="Share of SmartBill's limit kept in reserve: 0.1 sends at most 27 of 30 calls.",
     )
+    rate_limit_processes = fields.Integer(
+        "Job processes sharing the tokens",
+        default=1,
+        groups=MANAGER,
+        help="How many Odoo processes run SmartBill jobs at once (the capacity of the "
+        "root.smartbill channel, when each job lands in another worker). Each process "
+        "keeps its own count of calls, so each gets this share of SmartBill's limit.",
+    )
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",
@@ -196,7 +204,9 @@ class SmartBillBackend(models.Model):
     # -- clients ---------------------------------------------------------------------
     def _limits(self, calls, daily=None):
         backend = self.sudo()
-        limit = RateLimit(calls, backend.rate_limit_window, daily)
+        processes = max(1, backend.rate_limit_processes)
+        daily = daily and daily // processes
+        limit = RateLimit(calls / processes, backend.rate_limit_window, daily)
         return {"limit": limit, "margin": backend.rate_limit_margin}
 
     def _v1_client(self):
@@ -574,7 +584,7 @@ class SmartBillBackend(models.Model):
         "V1 calls left",
         compute="_compute_rate_state",
         help="Calls this Odoo process may still send in the current window (the limiter "
-        "lives in each worker process: run the smartbill channel with capacity 1).",
+        "lives in each worker process, see Job processes sharing the tokens).",
     )
     v3_calls_left = fields.Integer("V3 reads left", compute="_compute_rate_state")
     blocked_until = fields.Datetime(
