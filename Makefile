@@ -17,13 +17,16 @@ OCA_WHEELS := odoo-addon-queue_job==19.0.2.4.0.1 odoo-addon-component==19.0.1.0.
 
 export ODOO_SRC
 
-.PHONY: help demo test pytest odoo-test lint sim venv check-odoo debs db-up clean
+BENCH_DB ?= smartbill_bench
+
+.PHONY: help demo test pytest odoo-test lint sim bench bench-quick venv check-odoo debs db-up clean
 
 help:
 	@echo "make demo   install connector_smartbill in '$(DEMO_DB)' and run the demo synchronisation"
 	@echo "make test   run the pure-Python tests and the Odoo tests (fresh database '$(TEST_DB)')"
 	@echo "make lint   ruff and pylint-odoo, as pre-commit runs them"
 	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
+	@echo "make bench  the benchmark at 1k and 10k invoices (make bench-quick: 150 invoices)"
 
 check-odoo:
 	@test -f "$(ODOO_SRC)/odoo-bin" || { \
@@ -71,6 +74,13 @@ test: $(STAMP) db-up
 
 demo: $(STAMP) db-up
 	$(PY) tools/run_odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT)
+
+# Benchmarks: a fresh database, the simulator and Odoo with queue_job's runner; one table
+bench: $(STAMP) db-up
+	$(PY) bench/run.py --db $(BENCH_DB) --size 1k --size 10k
+
+bench-quick: $(STAMP) db-up
+	$(PY) bench/run.py --db $(BENCH_DB) --size quick
 
 sim: $(STAMP)
 	$(PY) -m tests.smartbill_sim --port $(SIM_PORT) --dataset demo
