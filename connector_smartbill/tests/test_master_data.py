@@ -61,6 +61,7 @@ class TestMasterData(MasterDataCase):
         )
         # 5 SmartBill rates + 3 rates before 1 Aug 2025, VAT excluded and included
         self.assertEqual(len(self.backend.tax_map_ids), 16)
+        self.env["smartbill.sync.run"]._cron_refresh()  # the runs end: last successes
         for stamp in ("taxes", "workpoints", "series", "partners", "products"):
             self.assertTrue(self.backend[f"{stamp}_imported_at"], stamp)
         # one call per page of 100 and one per V1 list, not one per record

@@ -11,7 +11,6 @@ class SmartBillProductProduct(models.Model):
     _inherit = "smartbill.binding"
     _inherits = {"product.product": "odoo_id"}
     _description = "SmartBill Product"
-    _smartbill_timestamp = "products_imported_at"
     _smartbill_entity = "products"
 
     odoo_id = fields.Many2one(

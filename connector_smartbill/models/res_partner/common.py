@@ -11,7 +11,6 @@ class SmartBillResPartner(models.Model):
     _inherit = "smartbill.binding"
     _inherits = {"res.partner": "odoo_id"}
     _description = "SmartBill Partner"
-    _smartbill_timestamp = "partners_imported_at"
     _smartbill_entity = "partners"
 
     odoo_id = fields.Many2one(

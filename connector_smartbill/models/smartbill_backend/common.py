@@ -28,6 +28,17 @@ from ...exceptions import api_errors
 from ...jobs import JobOutcome, identity_without_run, smartbill_job
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
+# the backend's "last successful" fields, from its sync runs
+LAST_SUCCESS = {
+    "taxes_imported_at": "taxes",
+    "workpoints_imported_at": "workpoints",
+    "series_imported_at": "series",
+    "partners_imported_at": "partners",
+    "products_imported_at": "products",
+    "invoices_imported_at": "documents",
+    "rates_imported_at": "rates",
+    "payments_synced_at": "payments",
+}
 MASTER_DATA = (
     "smartbill.workpoint",
     "smartbill.series",
@@ -115,13 +126,14 @@ class SmartBillBackend(models.Model):
     connection_message = fields.Text(readonly=True, copy=False)
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
 
-    # when the last batch of each entity succeeded (set by the batch job itself)
-    taxes_imported_at = fields.Datetime("VAT rates imported", readonly=True, copy=False)
-    workpoints_imported_at = fields.Datetime("Workpoints imported", readonly=True, copy=False)
-    series_imported_at = fields.Datetime("Series imported", readonly=True, copy=False)
-    partners_imported_at = fields.Datetime("Partners imported", readonly=True, copy=False)
-    products_imported_at = fields.Datetime("Products imported", readonly=True, copy=False)
-    invoices_imported_at = fields.Datetime("e-Factura imported", readonly=True, copy=False)
+    # when the last sync run of each entity ended with every record done (jobs running
+    # side by side never write the backend's row)
+    taxes_imported_at = fields.Datetime("VAT rates imported", compute="_compute_last_success")
+    workpoints_imported_at = fields.Datetime("Workpoints imported", compute="_compute_last_success")
+    series_imported_at = fields.Datetime("Series imported", compute="_compute_last_success")
+    partners_imported_at = fields.Datetime("Partners imported", compute="_compute_last_success")
+    products_imported_at = fields.Datetime("Products imported", compute="_compute_last_success")
+    invoices_imported_at = fields.Datetime("e-Factura imported", compute="_compute_last_success")
     post_invoices = fields.Boolean(
         "Post imported invoices",
         default=True,
@@ -148,7 +160,8 @@ class SmartBillBackend(models.Model):
         "SPV imported until",
         readonly=True,
         copy=False,
-        help="Last day whose SPV messages were all stored: the next run starts after it.",
+        help="Last day whose SPV messages were queued for import: the next run starts "
+        "after it (a day whose job fails stays in its sync run until retried).",
     )
     efactura_source_url = fields.Char(
         "e-Factura folder URL",
@@ -327,7 +340,6 @@ class SmartBillBackend(models.Model):
         with api_errors():
             taxes = self._v1_client().taxes()
         created = self.env["smartbill.tax.map"].prefill(self, taxes)
-        self.taxes_imported_at = fields.Datetime.now()
         return JobOutcome(
             f"{len(taxes)} SmartBill VAT rates, {len(created)} mapping rows created",
             {"read": len(taxes), "created": len(created), "unchanged": len(taxes) - len(created)},
@@ -412,8 +424,6 @@ class SmartBillBackend(models.Model):
             return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
         documents.write({"state": "new", "message": False})
         documents.enqueue_import(run=run)
-        if not until:
-            self.invoices_imported_at = fields.Datetime.now()
         return JobOutcome(f"{len(documents)} e-Factura documents queued", counts)
 
     # -- ANAF SPV ----------------------------------------------------------------------------
@@ -444,6 +454,9 @@ class SmartBillBackend(models.Model):
                 day, run=run
             )
             day += timedelta(days=1)
+        # here, not in the day jobs: they run side by side and would write this row at once
+        if not dry_run and (not self.spv_imported_until or end > self.spv_imported_until):
+            self.spv_imported_until = end
         return run
 
     @smartbill_job
@@ -481,8 +494,6 @@ class SmartBillBackend(models.Model):
         documents.enqueue_import(run=run)
         if dry_run:
             return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
-        if not self.spv_imported_until or day > self.spv_imported_until:
-            self.spv_imported_until = day
         return JobOutcome(f"{len(documents)} SPV documents stored on {day}", counts)
 
     @api.model
@@ -579,7 +590,7 @@ class SmartBillBackend(models.Model):
     oldest_failure = fields.Datetime(
         compute="_compute_dashboard", help="When the oldest failure still to fix happened."
     )
-    payments_synced_at = fields.Datetime("Payment status synced", compute="_compute_dashboard")
+    payments_synced_at = fields.Datetime("Payment status synced", compute="_compute_last_success")
     v1_calls_left = fields.Integer(
         "V1 calls left",
         compute="_compute_rate_state",
@@ -598,6 +609,21 @@ class SmartBillBackend(models.Model):
         help="Times this process waited for a free slot rather than be refused.",
     )
 
+    def _compute_last_success(self):
+        rows = self.env["smartbill.sync.run"]._read_group(
+            [
+                ("backend_id", "in", self._origin.ids),
+                ("state", "=", "done"),
+                ("dry_run", "=", False),
+            ],
+            ["backend_id", "entity"],
+            ["finished:max"],
+        )
+        finished = {(backend.id, entity): last for backend, entity, last in rows}
+        for backend in self:
+            for field_name, entity in LAST_SUCCESS.items():
+                backend[field_name] = finished.get((backend._origin.id, entity), False)
+
     def _compute_dashboard(self):
         runs = self.env["smartbill.sync.run"]
         jobs = self.env["queue.job"].sudo()
@@ -605,17 +631,6 @@ class SmartBillBackend(models.Model):
             domain = [("backend_id", "=", backend._origin.id)]
             backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
             backend.failed_run_count = runs.search_count([*domain, ("state", "=", "failed")])
-            last_payments = runs.search(
-                [
-                    *domain,
-                    ("entity", "=", "payments"),
-                    ("state", "=", "done"),
-                    ("dry_run", "=", False),
-                ],
-                order="finished desc",
-                limit=1,
-            )
-            backend.payments_synced_at = last_payments.finished
             first_job = jobs.search(
                 [*backend._jobs_domain(), ("state", "=", "failed")], order="date_created", limit=1
             )
@@ -839,7 +854,7 @@ class SmartBillBackend(models.Model):
         default=BNR_URL,
         help="Where BNR publishes its XML rates; change it only for the simulator.",
     )
-    rates_imported_at = fields.Datetime("BNR rates imported", readonly=True, copy=False)
+    rates_imported_at = fields.Datetime("BNR rates imported", compute="_compute_last_success")
 
     @smartbill_job
     def import_bnr_rates(self, since=None, until=None, run=None):
@@ -893,7 +908,6 @@ class SmartBillBackend(models.Model):
                         }
                     )
                 written += 1
-        self.rates_imported_at = fields.Datetime.now()
         return JobOutcome(
             f"{written} BNR rates written for {since} to {until}", {"updated": written}
         )

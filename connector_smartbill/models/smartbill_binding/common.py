@@ -10,14 +10,13 @@ class SmartBillBinding(models.AbstractModel):
 
     Concrete bindings add ``odoo_id`` (``_inherits``) or their own fields, and set
     ``_smartbill_priority`` (jobs of dependencies run first: lower is sooner) and
-    ``_smartbill_timestamp`` (the backend field holding the last successful batch).
+    ``_smartbill_entity`` (what their sync runs are about).
     """
 
     _name = "smartbill.binding"
     _inherit = ["external.binding", "smartbill.job.mixin"]
     _description = "SmartBill Binding (abstract)"
     _smartbill_priority = 10
-    _smartbill_timestamp = None
     _smartbill_entity = None  # the sync runs' entity of the batch import
     _smartbill_source = "v3"
 
@@ -46,8 +45,6 @@ class SmartBillBinding(models.AbstractModel):
         jobs it queues belong to ``run``."""
         with backend.work_on(self._name, run=run) as work:
             counts = work.component(usage="batch.importer").run(filters=filters)
-        if self._smartbill_timestamp:
-            backend[self._smartbill_timestamp] = fields.Datetime.now()
         text = ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
         return JobOutcome(text or "0 read", counts)
 

@@ -15,7 +15,6 @@ class SmartBillSeries(models.Model):
     _description = "SmartBill Series"
     _order = "series_type, name"
     _smartbill_priority = 5
-    _smartbill_timestamp = "series_imported_at"
     _smartbill_entity = "series"
     _smartbill_source = "v1"
 

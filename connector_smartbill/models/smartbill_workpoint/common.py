@@ -16,7 +16,6 @@ class SmartBillWorkpoint(models.Model):
     _description = "SmartBill Workpoint"
     _order = "name"
     _smartbill_priority = 5
-    _smartbill_timestamp = "workpoints_imported_at"
     _smartbill_entity = "workpoints"
 
     name = fields.Char(required=True)
