@@ -466,11 +466,20 @@ class SmartBillBackend(models.Model):
         self.ensure_one()
         documents = self.env["smartbill.document"]
         client = self._spv_client()
-        stored = set(self.document_ids.filtered("spv_message_id").mapped("spv_message_id"))
         counts = {"read": 0, "unchanged": 0, "skipped": 0, "created": 0}
         dry_run = bool(run and run.dry_run)
         try:
-            for message in client.messages(self.company_vat_code.removeprefix("RO"), day):
+            messages = list(client.messages(self.company_vat_code.removeprefix("RO"), day))
+            # the day's messages already stored (not every document of the backend)
+            stored = set(
+                documents.search(
+                    [
+                        ("backend_id", "=", self.id),
+                        ("spv_message_id", "in", [message["id"] for message in messages]),
+                    ]
+                ).mapped("spv_message_id")
+            )
+            for message in messages:
                 counts["read"] += 1
                 if message["id"] in stored:
                     counts["unchanged"] += 1
