@@ -110,8 +110,8 @@ def run_phase(registry, backend_id, sim, dataset, sampler, name, start):
         runs = env["smartbill.sync.run"].search([("id", ">", first_run)])
         runs.refresh_from_jobs()
         counts = {
-            name: sum(runs.mapped(f"{name}_count"))
-            for name in ("read", "created", "updated", "unchanged", "failed")
+            count: sum(runs.mapped(f"{count}_count"))
+            for count in ("read", "created", "updated", "unchanged", "failed")
         }
         jobs = sum(runs.mapped("job_count"))
     v1, v3, blocked = api_calls(sim, dataset)

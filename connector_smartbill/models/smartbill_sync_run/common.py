@@ -97,7 +97,8 @@ class SmartBillSyncRun(models.Model):
     # -- figures from the jobs --------------------------------------------------------
     def _job_figures(self):
         """{run id: {count name: value}} summed over each run's jobs."""
-        figures = {run.id: dict.fromkeys((*COUNTS, "retrying", "jobs", "open"), 0) for run in self}
+        keys = (*COUNTS, "retrying", "jobs", "open", "api_calls", "rate_limit_waits")
+        figures = {run.id: dict.fromkeys(keys, 0) for run in self}
         rows = self.env.execute_query(
             SQL(
                 """SELECT smartbill_run_id, key, SUM(value::numeric)::int
@@ -121,8 +122,8 @@ class SmartBillSyncRun(models.Model):
         for run_id, state, retried, count, calls, waits in rows:
             run = figures[run_id]
             run["jobs"] += count
-            run["api_calls"] = run.get("api_calls", 0) + (calls or 0)
-            run["rate_limit_waits"] = run.get("rate_limit_waits", 0) + (waits or 0)
+            run["api_calls"] += calls or 0
+            run["rate_limit_waits"] += waits or 0
             if state == "failed":
                 run["failed"] += count
             elif state in OPEN_STATES:
@@ -145,8 +146,8 @@ class SmartBillSyncRun(models.Model):
             values.update(
                 retrying_count=figure["retrying"],
                 job_count=figure["jobs"],
-                api_calls=figure.get("api_calls", 0),
-                rate_limit_waits=figure.get("rate_limit_waits", 0),
+                api_calls=figure["api_calls"],
+                rate_limit_waits=figure["rate_limit_waits"],
             )
             if not figure["open"]:
                 values["state"] = "failed" if figure["failed"] else "done"
