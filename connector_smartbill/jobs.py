@@ -11,8 +11,16 @@ jobs of a run. Nothing is written by the job for this: queue_job stores its row 
 
 import functools
 import hashlib
+import logging
+from collections import Counter
 
-from .api import metering
+from odoo.tools import split_every
+
+from .api import SmartBillError, metering
+
+_logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20  # records one job imports, each in its own savepoint
 
 # what the importers' statuses count as in a sync run
 STATUS_COUNTS = {
@@ -41,6 +49,76 @@ class JobOutcome(str):
         """The outcome of one record import whose importer ended with ``status``."""
         counts = {STATUS_COUNTS.get(status, "skipped"): 1} if status else None
         return cls(text, counts, error_class)
+
+
+def delayed_pages(records, what, priority=lambda _index: 20):
+    """``records`` in pages of :data:`PAGE_SIZE`, each as its job-to-be (call the job
+    method on it), described as ``what`` with the page's size and first record, with
+    ``priority(index)`` for the page at ``index``."""
+    for index, page in enumerate(split_every(PAGE_SIZE, records.ids, records.browse)):
+        yield page.with_delay(
+            priority=priority(index),
+            identity_key=identity_without_run,
+            description=f"{what}: {len(page)} from {page[0].display_name}",
+        )
+
+
+def describe(counts):
+    """``{"created": 3, "read": 4}`` -> ``"3 created, 4 read"``."""
+    return ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
+
+
+class _RefusedError(Exception):
+    """An item its import refused (e.g. a document that cannot be booked)."""
+
+
+def _from_smartbill_api(err):
+    """Whether ``err`` (as :func:`..exceptions.api_errors` raises it) comes from
+    SmartBill's API failing or refusing: the page's other items would meet it too."""
+    return isinstance(err, SmartBillError) or isinstance(err.__context__, SmartBillError)
+
+
+def import_page(cr, items, import_one, delegate):
+    """Import ``items`` in this job, each in its own savepoint; returns the summed
+    :class:`JobOutcome`.
+
+    ``import_one(item)`` returns the item's JobOutcome. An item that cannot be imported
+    here (an error, a lock another job holds, a record to retry later, an outcome with an
+    ``error_class``) is rolled back and handed to ``delegate(item)``, which queues it as
+    its own job: there it fails, waits for its retry or succeeds alone, with its own
+    reason and sync-run row, as if it had never been part of the page. When SmartBill's
+    API fails, the items not tried yet are delegated without trying: their jobs wait for
+    SmartBill's retry time.
+    """
+    if len(items) == 1:  # a page of one is that item's own job
+        return import_one(items[0])
+    counts = Counter()
+    delegated = []
+    for index, item in enumerate(items):
+        try:
+            with cr.savepoint():
+                outcome = import_one(item)
+                if outcome.error_class:
+                    raise _RefusedError(outcome)
+        except Exception as err:  # noqa: BLE001 - the item's own job reports it
+            _logger.info("%s goes to its own job: %s", item, type(err).__name__)
+            if _from_smartbill_api(err):
+                delegated += items[index:]
+                break
+            delegated.append(item)
+            continue
+        counts.update(outcome.counts)
+    for item in delegated:
+        delegate(item)
+    return page_outcome(counts, delegated)
+
+
+def page_outcome(counts, delegated):
+    """The outcome of a page job: what it imported, and how many items it queued alone."""
+    text = describe(counts) or "0 imported"
+    if delegated:
+        text += f"; {len(delegated)} queued in their own jobs"
+    return JobOutcome(text, counts)
 
 
 def smartbill_job(method):

@@ -16,14 +16,14 @@ from contextlib import closing, contextmanager
 from psycopg2 import IntegrityError, errorcodes
 
 from odoo import Command, sql_db
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..api import NotFoundError
 from ..exceptions import api_errors
-from ..jobs import identity_without_run
+from ..jobs import PAGE_SIZE, identity_without_run
 
 _logger = logging.getLogger(__name__)
 
@@ -210,6 +210,7 @@ class SmartBillBatchImporter(AbstractComponent):
         dry_run = bool(run and run.dry_run)
         known = self._known_hashes()
         counts = Counter()
+        pending = []
         with api_errors():
             for record in self._records(filters):
                 counts["read"] += 1
@@ -224,18 +225,21 @@ class SmartBillBatchImporter(AbstractComponent):
                 if dry_run:
                     counts["created" if external_id not in known else "updated"] += 1
                 else:
-                    counts[self._import_record(external_id, record)] += 1
+                    pending.append((external_id, record))
+            counts.update(self._import_records(pending))
         return counts
 
-    def _import_record(self, external_id, record):
-        """Import or queue one new or changed record; returns what happened to it."""
+    def _import_records(self, pending):
+        """Import or queue the new or changed ``(external_id, record)`` pairs; returns
+        what happened to them (counts)."""
         raise NotImplementedError
 
 
 class SmartBillDelayedBatchImporter(AbstractComponent):
-    """One queue job per new or changed record.
+    """One queue job per page of new or changed records (``import_records``), each
+    record in its own savepoint; a record that fails there gets a job of its own.
 
-    The job carries the record read from the list: reading it again by id would cost
+    The jobs carry the records read from the list: reading them again by id would cost
     one SmartBill call per record against a budget of 60 reads per 10 s. A job retried
     later imports that snapshot; the next batch sees any newer change by its hash.
     """
@@ -243,15 +247,16 @@ class SmartBillDelayedBatchImporter(AbstractComponent):
     _name = "smartbill.delayed.batch.importer"
     _inherit = "smartbill.batch.importer"
 
-    def _import_record(self, external_id, record):
-        self.model.with_delay(
-            priority=self.model._smartbill_priority,
-            identity_key=identity_without_run,
-            description=f"Import SmartBill {self.model._description} {external_id}",
-        ).import_record(
-            self.backend_record, external_id, record=record, run=getattr(self.work, "run", None)
-        )
-        return "queued"
+    def _import_records(self, pending):
+        run = getattr(self.work, "run", None)
+        for page in split_every(PAGE_SIZE, pending, list):
+            self.model.with_delay(
+                priority=self.model._smartbill_priority,
+                identity_key=identity_without_run,
+                description=f"Import {len(page)} SmartBill {self.model._description} "
+                f"from {page[0][0]}",
+            ).import_records(self.backend_record, page, run=run)
+        return {"queued": len(pending)} if pending else {}
 
 
 class SmartBillDirectBatchImporter(AbstractComponent):
@@ -260,10 +265,13 @@ class SmartBillDirectBatchImporter(AbstractComponent):
     _name = "smartbill.direct.batch.importer"
     _inherit = "smartbill.batch.importer"
 
-    def _import_record(self, external_id, record):
-        importer = self.component(usage="record.importer")
-        importer.run(external_id, record=record)
-        return importer.status
+    def _import_records(self, pending):
+        counts = Counter()
+        for external_id, record in pending:
+            importer = self.component(usage="record.importer")
+            importer.run(external_id, record=record)
+            counts[importer.status] += 1
+        return counts
 
 
 class SmartBillDefaultRecordImporter(Component):

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import io
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..jobs import PAGE_SIZE
 from .common import MasterDataCase, SmartBillCase
 
 
@@ -649,7 +651,7 @@ class TestPaymentStatus(RomanianCompanyCase):
         )
         self.assertEqual(self.backend.payment_mismatch_count, 1)
 
-    def test_sync_queues_one_job_per_open_invoice_newest_first(self):
+    def test_sync_queues_pages_of_open_invoices_newest_first(self):
         open_invoices = self.env["smartbill.account.move"].search(
             [
                 ("backend_id", "=", self.backend.id),
@@ -660,11 +662,22 @@ class TestPaymentStatus(RomanianCompanyCase):
         with trap_jobs() as trap:
             self.backend.sync_payment_status()
             jobs = trap.enqueued_jobs
-        self.assertEqual(len(jobs), len(open_invoices))
-        self.assertEqual({j.method_name for j in jobs}, {"sync_payment_status"})
+        self.assertEqual(len(jobs), math.ceil(len(open_invoices) / PAGE_SIZE))
+        self.assertEqual(sum((j.recordset for j in jobs), open_invoices.browse()), open_invoices)
+        self.assertEqual({j.method_name for j in jobs}, {"sync_payment_statuses"})
         newest = max(open_invoices, key=lambda b: b.invoice_date)
         first = min(jobs, key=lambda j: j.priority)
-        self.assertEqual(first.recordset.invoice_date, newest.invoice_date)
+        self.assertEqual(first.recordset[0].invoice_date, newest.invoice_date)
+        # asked now: the button again within the re-check minutes asks none of them
+        self.backend.payment_recheck_minutes = 60
+        open_invoices.payment_checked_at = fields.Datetime.now()
+        with trap_jobs() as trap:
+            self.backend.sync_payment_status()
+            self.assertEqual(trap.enqueued_jobs, [])
+            # a re-sync of a period asks every invoice of the period
+            self.backend.resync("payments", min(open_invoices.mapped("invoice_date")))
+            asked = sum((j.recordset for j in trap.enqueued_jobs), open_invoices.browse())
+        self.assertLessEqual(open_invoices, asked)
         self.assertEqual({j.channel for j in jobs}, {"root.smartbill"})
 
     def import_report(self, rows, filename="incasari.csv"):

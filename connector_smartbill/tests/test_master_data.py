@@ -1,6 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import copy
+import math
 from decimal import Decimal
 
 from odoo import fields
@@ -10,6 +11,7 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..components.mapper import split_vat
 from ..exceptions import InvalidRecordError
+from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 
 
@@ -193,7 +195,7 @@ class TestMasterData(MasterDataCase):
         with trap_jobs() as trap:
             self.backend.action_import_master_data()
             self.perform_all(trap)
-            imports = [c for c in trap.calls if c.method.__name__ == "import_record"]
+            imports = [c for c in trap.calls if c.method.__name__.startswith("import_record")]
         self.assertEqual(imports, [])
         after = {m: (len(self.bindings(m)), self.last_write(m)) for m in before}
         self.assertEqual(after, before)
@@ -214,10 +216,12 @@ class TestMasterData(MasterDataCase):
         with trap_jobs() as trap:
             self.backend.action_import_master_data()
             results, failures = self.perform_all(trap)
-            imports = [c.args[1] for c in trap.calls if c.method.__name__ == "import_record"]
+            pages = [c.args[1] for c in trap.calls if c.method.__name__ == "import_records"]
         self.assertEqual(failures, [])
-        self.assertEqual(sorted(imports), sorted([client["id"], product["id"]]))
-        self.assertIn(f"{client['id']} updated: Nume Nou SRL", results)
+        # one page per model, each with its one changed record
+        changed = sorted(pair[0] for page in pages for pair in page)
+        self.assertEqual(changed, sorted([client["id"], product["id"]]))
+        self.assertEqual([r.counts for r in results if "updated" in r], [{"updated": 1}] * 2)
         partner = self.env["res.partner"].search([("x_smartbill_id", "=", client["id"])])
         self.assertEqual(partner.name, "Nume Nou SRL")
         price = self.env["product.product"].search([("x_smartbill_id", "=", product["id"])])
@@ -309,11 +313,13 @@ class TestMasterData(MasterDataCase):
             self.assertEqual({j.channel for j in trap.enqueued_jobs}, {"root.smartbill"})
             self.assertTrue(all(j.identity_key for j in trap.enqueued_jobs))
         with trap_jobs() as trap:
-            # the batch of partners enqueues one job per partner, each with its identity
+            # the batch of partners enqueues one job per page of partners
             self.env["smartbill.res.partner"].import_batch(self.backend)
-            records = trap.enqueued_jobs
-        self.assertEqual(len(records), len(self.dataset.clients) + len(self.dataset.suppliers))
-        self.assertEqual({j.method_name for j in records}, {"import_record"})
-        self.assertEqual({j.channel for j in records}, {"root.smartbill"})
-        self.assertEqual(len({j.identity_key for j in records}), len(records))
-        self.assertNotIn(self.dataset.v3_token, str([j.func_string for j in records]))
+            pages = trap.enqueued_jobs
+        total = len(self.dataset.clients) + len(self.dataset.suppliers)
+        self.assertEqual(len(pages), math.ceil(total / PAGE_SIZE))
+        self.assertEqual(sum(len(j.args[1]) for j in pages), total)
+        self.assertEqual({j.method_name for j in pages}, {"import_records"})
+        self.assertEqual({j.channel for j in pages}, {"root.smartbill"})
+        self.assertEqual(len({j.identity_key for j in pages}), len(pages))
+        self.assertNotIn(self.dataset.v3_token, str([j.func_string for j in pages]))

@@ -6,6 +6,7 @@ Jobs are stored and run as queue_job's runner runs them (``run_stored_jobs``), a
 the simulator's fault injection."""
 
 import copy
+import math
 import re
 
 from odoo import Command, fields
@@ -14,6 +15,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..api.limiter import forget_limiters
+from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 from .test_invoices import RomanianCompanyCase
 
@@ -57,7 +59,8 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
             (run.read_count, run.created_count, run.unchanged_count, run.failed_count),
             (self.partner_total, self.partner_total, 0, 0),
         )
-        self.assertEqual(run.job_count, self.partner_total + 1)  # the batch + one per record
+        # the batch + one job per page of records
+        self.assertEqual(run.job_count, 1 + math.ceil(self.partner_total / PAGE_SIZE))
         # clients and suppliers are read page by page: a few calls for 200 records
         self.assertEqual(run.api_calls, len(self.v3_requests()))
         self.assertLess(run.api_calls, 10)
@@ -264,6 +267,50 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         again = self.runs("documents")[-1]
         self.assertEqual((again.created_count, again.unchanged_count), (0, again.read_count))
         self.assertEqual(len(self.moves()), imported + 1)
+
+    def test_page_creates_its_documents_together_credit_notes_after(self):
+        self.backend.action_import_efactura()
+        self.finish()
+        run = self.runs("documents")
+        documents = self.backend.document_ids
+        self.assertEqual(
+            (run.state, run.created_count, run.failed_count), ("done", len(documents), 0)
+        )
+        jobs = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
+        pages = jobs.filtered(lambda job: job.method_name == "import_documents")
+        self.assertEqual(len(pages), math.ceil(len(documents) / PAGE_SIZE))
+        self.assertEqual(sum(len(page.records) for page in pages), len(documents))
+        # a credit note of an invoice its page creates waits for its own job, which
+        # links it to that invoice
+        alone = documents.browse()
+        for job in jobs.filtered(lambda job: job.method_name == "import_document"):
+            alone |= job.records
+        self.assertTrue(alone)
+        self.assertEqual(set(alone.move_id.mapped("move_type")), {"out_refund"})
+        self.assertTrue(all(alone.move_id.mapped("reversed_entry_id")))
+        created = sum(page.smartbill_counts.get("created", 0) for page in pages)
+        self.assertEqual(created + len(alone), len(documents))
+        self.assertEqual(set(documents.move_id.mapped("state")), {"posted"})
+
+    def test_smartbill_failing_mid_page_leaves_the_page_to_single_jobs(self):
+        self.backend.action_import_efactura()
+        self.finish()
+        run = self.backend.sync_payment_status()
+        pages = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
+        first = min(pages, key=lambda job: (job.priority, job.id))
+        invoices = sum(len(job.records) for job in pages)
+        self.assertGreater(len(first.records), 1)
+        self.sim.reset_usage()
+        # the first call of the first page fails, its retries included
+        self.sim.inject("500", "/paymentstatus", times=4)
+        with mute_logger("odoo.addons.connector_smartbill.jobs"):
+            self.finish()
+        self.assertEqual((run.state, run.failed_count, run.read_count), ("done", 0, invoices))
+        # the rest of the first page was not tried in it: one call each in its own job
+        calls = sum("/paymentstatus" in path for path in self.sim.requests)
+        self.assertEqual(calls, invoices + 4)
+        self.assertEqual(run.job_count, len(pages) + len(first.records))
+        self.assertIn(f"{len(first.records)} queued in their own jobs", first.result)
 
     def upload(self, name, content):
         attachment = self.env["ir.attachment"].create({"name": name, "raw": content})

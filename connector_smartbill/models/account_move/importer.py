@@ -8,6 +8,8 @@ documents keep the rate SmartBill used, and Odoo's totals are checked against th
 to the ban before a document is posted.
 """
 
+import logging
+from collections import Counter, namedtuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command
@@ -20,6 +22,9 @@ from ...components.mapper import country_for, state_for
 from ...efactura import EFacturaError, parse
 from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
+from ...jobs import STATUS_COUNTS
+
+_logger = logging.getLogger(__name__)
 
 # UN/ECE Recommendation 20 unit codes -> Odoo units
 UNIT_CODES = {
@@ -49,6 +54,8 @@ MOVE_TYPES = {
     ("purchase", True): "in_refund",
 }
 CENT = Decimal("0.01")
+# a document of a page mapped to its new move's values, created with the page's others
+NewDocument = namedtuple("NewDocument", "importer document doc use values")
 
 
 def ban(value):
@@ -101,8 +108,50 @@ class AccountMoveImporter(Component):
             return f"{document.name}: {err}"
         return message
 
+    def run_documents(self, documents):
+        """Import a page of documents: each is read, checked and mapped in its own
+        savepoint, then the new moves are created together (Odoo batches their lines,
+        taxes and recomputations), checked and posted. Returns the counts and the
+        documents to import alone: those that failed here (rolled back), the credit notes
+        of an invoice created in this page (their own job finds it), and every new one
+        if creating them together failed."""
+        counts, alone, new = Counter(), [], []
+        for document in documents:
+            importer = self.component(usage="record.importer")
+            try:
+                with self.env.cr.savepoint():
+                    importer._import_document(document, new=new)
+            except Exception as err:  # noqa: BLE001 - its own job reports it
+                _logger.info("%s goes to its own job: %s", document.name, type(err).__name__)
+                alone.append(document)
+                continue
+            if importer.status == "deferred":
+                alone.append(document)
+            elif importer.status != "new":
+                counts[STATUS_COUNTS[importer.status]] += 1
+        if new:
+            try:
+                with self.env.cr.savepoint():
+                    self._create_new(new)
+                counts["created"] += len(new)
+            except Exception as err:  # noqa: BLE001 - their own jobs report it
+                _logger.info("%s new documents go to their own jobs: %s", len(new), err)
+                alone += [item.document for item in new]
+        return counts, alone
+
+    def _create_new(self, new):
+        model = self.model.with_context(**self._create_context())
+        bindings = model.create([item.values for item in new])
+        to_post = self.env["account.move"]
+        for item, binding in zip(new, bindings, strict=True):
+            item.importer.status = "created"
+            to_post |= item.importer._finish(item, binding)
+        to_post.action_post()
+
     # -- the flow ----------------------------------------------------------------------
-    def _import_document(self, document):
+    def _import_document(self, document, new=None):
+        """Import ``document``; with ``new`` (a page's list), a document to create is
+        only mapped and appended to ``new`` (status "new"), for ``_create_new``."""
         backend = self.backend_record
         doc = parse(document.xml(), backend.series_ids.mapped("name"))
         use = self._direction(doc)
@@ -117,6 +166,9 @@ class AccountMoveImporter(Component):
                 )
             )
         self.external_id = doc.id if use == "sale" else f"{issuer.vat or issuer.cui}/{doc.id}"
+        if new and set(doc.billing_refs) & {item.importer.external_id for item in new}:
+            self.status = "deferred"  # credits an invoice this page creates
+            return None
         document.document_ref = doc.id
         for lock in self._lock_names():
             self.advisory_lock_or_retry(lock)
@@ -137,6 +189,11 @@ class AccountMoveImporter(Component):
             values = self._move_values(doc, use)
             values["payload_hash"] = document.sha256
             values["document_id"] = document.id
+            item = NewDocument(self, document, doc, use, values)
+            if not binding and new is not None:
+                self.status = "new"
+                new.append(item)
+                return None
             with retry_unique_violation():
                 if binding:
                     binding.invoice_line_ids.unlink()
@@ -145,17 +202,26 @@ class AccountMoveImporter(Component):
                 else:
                     binding = self.model.with_context(**self._create_context()).create(values)
                     self.status = "created"
-                    document.attachment_id.copy(
-                        {"res_model": "account.move", "res_id": binding.odoo_id.id}
-                    )
-                self.binder.bind(self.external_id, binding)
-            if use == "purchase":
-                self._mark_fetched_from_spv(binding.odoo_id, document)
-            self._check_totals(binding, doc)
-            if use == "sale" and self.backend_record.attach_pdf:
-                self._attach_pdf(binding, doc)
+            self._finish(item, binding).action_post()
+            return f"{doc.id} {self.status}: {binding.display_name}"
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return f"{doc.id} {self.status}: {binding.display_name}"
+
+    def _finish(self, item, binding):
+        """What follows the move's creation or update; returns the move to post (none
+        when its totals differ from the XML's or the backend does not post)."""
+        document, doc = item.document, item.doc
+        if self.status == "created":
+            document.attachment_id.copy({"res_model": "account.move", "res_id": binding.odoo_id.id})
+        with retry_unique_violation():
+            self.binder.bind(self.external_id, binding)
+        if item.use == "purchase":
+            self._mark_fetched_from_spv(binding.odoo_id, document)
+        to_post = self._check_totals(binding, doc)
+        if item.use == "sale" and self.backend_record.attach_pdf:
+            self._attach_pdf(binding, doc)
+        document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
+        return to_post
 
     def _bind_existing_bill(self, doc, document):
         """A bill Odoo already has for this document (fetched from SPV by l10n_ro_edi,
@@ -486,8 +552,9 @@ class AccountMoveImporter(Component):
         )
 
     def _check_totals(self, binding, doc):
-        """Odoo's totals against the XML's, to the ban: equal -> posted (when the backend
-        says so), different -> left in draft with both amounts and the difference."""
+        """Odoo's totals against the XML's, to the ban: equal -> the move to post (when
+        the backend says so), different -> left in draft with both amounts and the
+        difference."""
         move = binding.odoo_id
         self._align_ron_vat(move, doc)
         pairs = [
@@ -515,4 +582,5 @@ class AccountMoveImporter(Component):
             }
         )
         if not differences and self.backend_record.post_invoices and move.state == "draft":
-            move.action_post()
+            return move
+        return move.browse()

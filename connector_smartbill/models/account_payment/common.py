@@ -5,7 +5,8 @@
 SmartBill's V1 API tells, per invoice, how much is paid (``/invoice/paymentstatus``) but
 not by which payments. The connector books the difference: a payment for what SmartBill
 has more, and cancels its own payments (never one a person entered) for what SmartBill
-has less. One job per invoice, within the V1 rate limit.
+has less. One job per page of invoices, each invoice in its own savepoint, within the
+V1 rate limit.
 """
 
 from decimal import Decimal
@@ -15,7 +16,7 @@ from odoo import api, fields, models
 from ...api import NotFoundError
 from ...efactura import split_id
 from ...exceptions import api_errors
-from ...jobs import JobOutcome, smartbill_job
+from ...jobs import JobOutcome, identity_without_run, import_page, smartbill_job
 
 CENT = Decimal("0.01")
 CASH_TYPES = ("chitanta", "bon")  # the SmartBill payment types that are cash documents
@@ -151,10 +152,30 @@ class SmartBillAccountMove(models.Model):
         return settled - credited
 
     @smartbill_job
+    def sync_payment_statuses(self, run=None):
+        """Job: the payment status of a page of invoices, each in its own savepoint; an
+        invoice that fails here is queued alone (``sync_payment_status``)."""
+        return import_page(
+            self.env.cr,
+            self,
+            lambda invoice: invoice._sync_payment_status(run),
+            lambda invoice: invoice._enqueue_payment_status(run),
+        )
+
+    def _enqueue_payment_status(self, run=None, priority=20):
+        self.ensure_one()
+        self.with_delay(priority=priority, identity_key=identity_without_run).sync_payment_status(
+            run=run
+        )
+
+    @smartbill_job
     def sync_payment_status(self, run=None):
         """Job: align Odoo's paid amount on SmartBill's for this invoice (in a dry run,
         only tell whether it would change)."""
         self.ensure_one()
+        return self._sync_payment_status(run)
+
+    def _sync_payment_status(self, run=None):
         backend = self.backend_id
         with api_errors():
             try:

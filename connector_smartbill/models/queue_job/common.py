@@ -54,4 +54,6 @@ class SmartBillJobMixin(models.AbstractModel):
         """The SmartBill record a job works on, as people know it."""
         if job.method_name == "import_record":
             return job.args[1]
+        if job.method_name == "import_records" and len(job.args[1]) == 1:
+            return job.args[1][0][0]
         return self.display_name if len(self) == 1 else False

@@ -25,7 +25,7 @@ from ...efactura import EFacturaError
 from ...efactura.spv import DEFAULT_URL as SPV_URL
 from ...efactura.spv import SpvClient, SpvError
 from ...exceptions import api_errors
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
+from ...jobs import JobOutcome, delayed_pages, identity_without_run, smartbill_job
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
 # the backend's "last successful" fields, from its sync runs
@@ -303,10 +303,8 @@ class SmartBillBackend(models.Model):
             backend.failed_document_count = self.env["smartbill.document"].search_count(
                 [*domain, ("state", "=", "failed")]
             )
-            backend.failed_job_count = (
-                self.env["queue.job"]
-                .sudo()
-                .search_count([*backend._jobs_domain(), ("state", "=", "failed")])
+            backend.failed_job_count = self.env["smartbill.sync.run.failure"].search_count(
+                [*domain, ("state", "=", "failed")]
             )
 
     def _jobs_domain(self):
@@ -400,15 +398,22 @@ class SmartBillBackend(models.Model):
         and queue one import job per document; a stored document that failed is tried
         again."""
         self.ensure_one()
-        stored = {d.name: d for d in self.document_ids}
         documents = none = self.env["smartbill.document"]
         counts = {"read": 0, "unchanged": 0, "created": 0, "updated": 0}
         with self.work_on("smartbill.account.move") as work:
             source = work.component(usage="backend.adapter")
             try:
-                for name in source.search(since=since or self.efactura_since, until=until):
+                names = list(source.search(since=since or self.efactura_since, until=until))
+                # the listed files already stored (not every document of the backend)
+                stored = documents.search(
+                    [
+                        ("backend_id", "=", self.id),
+                        ("name", "in", [name.removesuffix(".zip") + ".xml" for name in names]),
+                    ]
+                ).grouped("name")
+                for name in names:
                     counts["read"] += 1
-                    known = stored.get(name.removesuffix(".zip") + ".xml", none)
+                    known = stored.get(name.removesuffix(".zip") + ".xml", none)[:1]
                     if known.state == "imported":
                         counts["unchanged"] += 1
                     elif known:  # failed, or never imported: import it again
@@ -542,11 +547,7 @@ class SmartBillBackend(models.Model):
 
     def action_import_efactura(self):
         for backend in self:
-            if not backend.efactura_source_url:
-                raise UserError(self.env._("Backend %s has no e-Factura folder URL.", backend.name))
-            backend.with_delay(
-                priority=15, identity_key=identity_without_run
-            ).import_efactura_folder(run=backend._new_run("documents", "folder"))
+            backend.resync("documents", None)
         return self._notify_queued(self.env._("e-Factura import queued."))
 
     @api.model
@@ -768,6 +769,13 @@ class SmartBillBackend(models.Model):
         "journal).",
     )
     payment_mismatch_count = fields.Integer(compute="_compute_payment_mismatch_count")
+    payment_recheck_minutes = fields.Integer(
+        "Payment status re-check (minutes)",
+        default=60,
+        help="An open invoice whose payment status was asked less than this many minutes "
+        "ago is not asked again by the cron or the button (SmartBill allows 3 V1 calls a "
+        "second); a re-sync of a period asks every invoice of the period.",
+    )
 
     cash_journal_id = fields.Many2one(
         "account.journal",
@@ -812,11 +820,13 @@ class SmartBillBackend(models.Model):
             )
 
     def sync_payment_status(self, recently_paid_days=None, since=None, until=None, dry_run=False):
-        """Queue one payment-status job per customer invoice Odoo does not see as fully
-        paid (and, with ``recently_paid_days``, per invoice paid in those days), the
-        newest first; with ``since``/``until``, every invoice issued in that period.
-        Returns the sync run."""
+        """Queue the payment status of every customer invoice Odoo does not see as fully
+        paid and that was not checked in the last *Payment status re-check* minutes
+        (and, with ``recently_paid_days``, of every invoice paid in those days), the
+        newest first, in pages; with ``since``/``until``, of every invoice issued in that
+        period, however recently checked. Returns the sync run."""
         self.ensure_one()
+        bindings = self.env["smartbill.account.move"]
         domain = [
             ("backend_id", "=", self.id),
             ("move_type", "=", "out_invoice"),
@@ -825,13 +835,23 @@ class SmartBillBackend(models.Model):
         if since or until:
             period = [("invoice_date", ">=", since)] if since else []
             period += [("invoice_date", "<=", until)] if until else []
-            invoices = self.env["smartbill.account.move"].search([*domain, *period])
+            invoices = bindings.search([*domain, *period])
         else:
-            open_ = [*domain, ("payment_state", "not in", ("paid", "in_payment", "reversed"))]
-            invoices = self.env["smartbill.account.move"].search(open_)
+            checked = fields.Datetime.subtract(
+                fields.Datetime.now(), minutes=self.payment_recheck_minutes
+            )
+            invoices = bindings.search(
+                [
+                    *domain,
+                    ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+                    "|",
+                    ("payment_checked_at", "=", False),
+                    ("payment_checked_at", "<", checked),
+                ]
+            )
         if recently_paid_days:
             since = fields.Date.subtract(fields.Date.context_today(self), days=recently_paid_days)
-            invoices |= self.env["smartbill.account.move"].search(
+            invoices |= bindings.search(
                 [
                     *domain,
                     ("payment_state", "in", ("paid", "in_payment")),
@@ -839,10 +859,13 @@ class SmartBillBackend(models.Model):
                 ]
             )
         run = self._new_run("payments", "v1", date_from=since, date_to=until, dry_run=dry_run)
-        for priority, invoice in enumerate(invoices.sorted("invoice_date", reverse=True)):
-            invoice.with_delay(
-                priority=min(20 + priority // 100, 99), identity_key=identity_without_run
-            ).sync_payment_status(run=run)
+        pages = delayed_pages(
+            invoices.sorted("invoice_date", reverse=True),
+            self.env._("SmartBill payment status"),
+            lambda index: min(20 + index // 5, 99),  # the newest invoices first
+        )
+        for page in pages:
+            page.sync_payment_statuses(run=run)
         run.refresh_from_jobs()  # no invoice to check: done now
         return run
 

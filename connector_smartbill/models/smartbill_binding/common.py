@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ...jobs import JobOutcome, smartbill_job
+from ...jobs import JobOutcome, describe, identity_without_run, import_page, smartbill_job
 
 
 class SmartBillBinding(models.AbstractModel):
@@ -45,8 +45,7 @@ class SmartBillBinding(models.AbstractModel):
         jobs it queues belong to ``run``."""
         with backend.work_on(self._name, run=run) as work:
             counts = work.component(usage="batch.importer").run(filters=filters)
-        text = ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
-        return JobOutcome(text or "0 read", counts)
+        return JobOutcome(describe(counts) or "0 read", counts)
 
     @api.model
     @smartbill_job
@@ -56,6 +55,34 @@ class SmartBillBinding(models.AbstractModel):
             importer = work.component(usage="record.importer")
             text = importer.run(external_id, record=record, force=force)
         return JobOutcome.of_status(text, importer.status)
+
+    @api.model
+    @smartbill_job
+    def import_records(self, backend, records, run=None):
+        """Job: import a page of SmartBill records (``[external_id, payload]`` pairs),
+        each in its own savepoint; a record that fails here is queued alone
+        (``import_record``)."""
+        with backend.work_on(self._name) as work:
+
+            def import_one(pair):
+                importer = work.component(usage="record.importer")
+                text = importer.run(pair[0], record=pair[1])
+                return JobOutcome.of_status(text, importer.status)
+
+            return import_page(
+                self.env.cr,
+                records,
+                import_one,
+                lambda pair: self._enqueue_record(backend, *pair, run=run),
+            )
+
+    @api.model
+    def _enqueue_record(self, backend, external_id, record, run=None):
+        self.with_delay(
+            priority=self._smartbill_priority,
+            identity_key=identity_without_run,
+            description=f"Import SmartBill {self._description} {external_id}",
+        ).import_record(backend, external_id, record=record, run=run)
 
 
 class SmartBillBoundMixin(models.AbstractModel):

@@ -7,7 +7,13 @@ import re
 from odoo import api, fields, models
 
 from ...efactura import EFacturaError, read_files
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
+from ...jobs import (
+    JobOutcome,
+    delayed_pages,
+    identity_without_run,
+    page_outcome,
+    smartbill_job,
+)
 
 
 class SmartBillDocument(models.Model):
@@ -19,7 +25,7 @@ class SmartBillDocument(models.Model):
     _description = "SmartBill e-Factura document"
     _order = "id desc"
 
-    name = fields.Char("File", required=True, readonly=True)
+    name = fields.Char("File", required=True, readonly=True, index=True)
     backend_id = fields.Many2one(
         "smartbill.backend", required=True, ondelete="cascade", index=True, readonly=True
     )
@@ -113,12 +119,40 @@ class SmartBillDocument(models.Model):
         return base64.b64decode(self.attachment_id.datas)
 
     def enqueue_import(self, run=None):
-        for document in self:
-            document.with_delay(
-                priority=20,
-                identity_key=identity_without_run,
-                description=self.env._("Import e-Factura %s", document.name),
-            ).import_document(run=run)
+        """One job per page of documents (``import_documents``)."""
+        pages = delayed_pages(self, self.env._("Import e-Factura documents"))
+        for page in pages:
+            page.import_documents(run=run)
+
+    def _enqueue_alone(self, run=None):
+        self.ensure_one()
+        self.with_delay(
+            priority=20,
+            identity_key=identity_without_run,
+            description=self.env._("Import e-Factura %s", self.name),
+        ).import_document(run=run)
+
+    def _work(self):
+        backend = self.backend_id.ensure_one()
+        return backend.with_company(backend.company_id).work_on("smartbill.account.move")
+
+    def _import(self, work):
+        importer = work.component(usage="record.importer")
+        text = importer.run_document(self)
+        return JobOutcome.of_status(text, importer.status, importer.error_class)
+
+    @smartbill_job
+    def import_documents(self, run=None):
+        """Job: import a page of documents of one backend, the new moves created
+        together; a document that cannot be imported here is queued alone
+        (``import_document``)."""
+        with self._work() as work:
+            if len(self) == 1:  # a page of one is that document's own job
+                return self._import(work)
+            counts, alone = work.component(usage="record.importer").run_documents(self)
+        for document in alone:
+            document._enqueue_alone(run)
+        return page_outcome(counts, alone)
 
     @smartbill_job
     def import_document(self, run=None):
@@ -126,11 +160,8 @@ class SmartBillDocument(models.Model):
         document that cannot be imported is marked failed with the reason; nothing of
         it is written."""
         self.ensure_one()
-        backend = self.backend_id.with_company(self.backend_id.company_id)
-        with backend.work_on("smartbill.account.move") as work:
-            importer = work.component(usage="record.importer")
-            text = importer.run_document(self)
-        return JobOutcome.of_status(text, importer.status, importer.error_class)
+        with self._work() as work:
+            return self._import(work)
 
     def action_retry(self):
         """Import the failed documents again, in a new sync run."""
