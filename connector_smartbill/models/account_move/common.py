@@ -1,6 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.tools.sql import create_index
 
 
 class SmartBillAccountMove(models.Model):
@@ -61,6 +62,19 @@ class AccountMove(models.Model):
         " AND move_type IN ('in_invoice', 'in_refund')",
         "This supplier document is already in Odoo.",
     )
+
+    def init(self):
+        super().init()
+        # a bill from SPV is first looked for by l10n_ro_edi's upload index (see
+        # _bind_existing_bill), which l10n_ro_edi does not index
+        if "l10n_ro_edi_index" in self._fields:
+            create_index(
+                self.env.cr,
+                "account_move_smartbill_l10n_ro_edi_index",
+                self._table,
+                ["l10n_ro_edi_index"],
+                where="l10n_ro_edi_index IS NOT NULL",
+            )
 
 
 class AccountMoveLine(models.Model):
