@@ -64,7 +64,7 @@ class AccountMove(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # a bill from SPV is first looked for by l10n_ro_edi's upload index (see
         # _bind_existing_bill), which l10n_ro_edi does not index
         if "l10n_ro_edi_index" in self._fields:
@@ -75,6 +75,7 @@ class AccountMove(models.Model):
                 ["l10n_ro_edi_index"],
                 where="l10n_ro_edi_index IS NOT NULL",
             )
+        return res
 
 
 class AccountMoveLine(models.Model):
