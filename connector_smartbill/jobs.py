@@ -80,20 +80,29 @@ def _from_smartbill_api(err):
 
 def import_page(cr, items, import_one, delegate):
     """Import ``items`` in this job, each in its own savepoint; returns the summed
-    :class:`JobOutcome`.
+    :class:`JobOutcome`, the items that could not be imported here handed to
+    ``delegate(item)``, which queues each as its own job (see :func:`import_each`)."""
+    if len(items) == 1:  # a page of one is that item's own job
+        return import_one(items[0])
+    counts, rest = import_each(cr, items, import_one)
+    for item in rest:
+        delegate(item)
+    return page_outcome(counts, rest)
+
+
+def import_each(cr, items, import_one):
+    """Import each of ``items`` in its own savepoint; returns the summed counts and the
+    items to import alone.
 
     ``import_one(item)`` returns the item's JobOutcome. An item that cannot be imported
     here (an error, a lock another job holds, a record to retry later, an outcome with an
-    ``error_class``) is rolled back and handed to ``delegate(item)``, which queues it as
-    its own job: there it fails, waits for its retry or succeeds alone, with its own
-    reason and sync-run row, as if it had never been part of the page. When SmartBill's
-    API fails, the items not tried yet are delegated without trying: their jobs wait for
-    SmartBill's retry time.
+    ``error_class``) is rolled back and returned, for its own job: there it fails, waits
+    for its retry or succeeds alone, with its own reason and sync-run row, as if it had
+    never been part of the page. When SmartBill's API fails, the items not tried yet are
+    returned without trying: their jobs wait for SmartBill's retry time.
     """
-    if len(items) == 1:  # a page of one is that item's own job
-        return import_one(items[0])
     counts = Counter()
-    delegated = []
+    rest = []
     for index, item in enumerate(items):
         try:
             with cr.savepoint():
@@ -103,14 +112,12 @@ def import_page(cr, items, import_one, delegate):
         except Exception as err:  # noqa: BLE001 - the item's own job reports it
             _logger.info("%s goes to its own job: %s", item, type(err).__name__)
             if _from_smartbill_api(err):
-                delegated += items[index:]
+                rest += items[index:]
                 break
-            delegated.append(item)
+            rest.append(item)
             continue
         counts.update(outcome.counts)
-    for item in delegated:
-        delegate(item)
-    return page_outcome(counts, delegated)
+    return counts, rest
 
 
 def page_outcome(counts, delegated):

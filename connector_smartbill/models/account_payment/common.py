@@ -9,6 +9,7 @@ has less. One job per page of invoices, each invoice in its own savepoint, withi
 V1 rate limit.
 """
 
+import logging
 from decimal import Decimal
 
 from odoo import api, fields, models
@@ -16,7 +17,15 @@ from odoo import api, fields, models
 from ...api import NotFoundError
 from ...efactura import split_id
 from ...exceptions import api_errors
-from ...jobs import JobOutcome, identity_without_run, import_page, smartbill_job
+from ...jobs import (
+    JobOutcome,
+    identity_without_run,
+    import_each,
+    page_outcome,
+    smartbill_job,
+)
+
+_logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 CASH_TYPES = ("chitanta", "bon")  # the SmartBill payment types that are cash documents
@@ -153,47 +162,63 @@ class SmartBillAccountMove(models.Model):
 
     @smartbill_job
     def sync_payment_statuses(self, run=None):
-        """Job: the payment status of a page of invoices, each in its own savepoint; an
-        invoice that fails here is queued alone (``sync_payment_status``)."""
-        return import_page(
+        """Job: the payment status of a page of invoices. SmartBill is asked for every
+        invoice first (the calls wait for the rate limit), then each invoice is aligned
+        in its own savepoint: Odoo locks the payment journal's numbering from the first
+        payment booked until the job's commit, and another job booking in that journal
+        waits for it, so the lock is not held while calls wait. An invoice that fails
+        here, or that SmartBill could not be asked about, is queued alone
+        (``sync_payment_status``)."""
+        if len(self) == 1:  # a page of one is that invoice's own job
+            return self._sync_payment_status(run, self._ask_payment_status())
+        client = self.backend_id.ensure_one()._v1_client()
+        statuses = {}
+        for invoice in self:
+            try:
+                statuses[invoice.id] = invoice._ask_payment_status(client)
+            except Exception as err:  # noqa: BLE001 - their own jobs report it
+                _logger.info("SmartBill not asked about the rest of the page: %s", err)
+                break
+        asked = self.browse(list(statuses))
+        counts, rest = import_each(
             self.env.cr,
-            self,
-            lambda invoice: invoice._sync_payment_status(run),
-            lambda invoice: invoice._enqueue_payment_status(run),
+            asked,
+            lambda invoice: invoice._sync_payment_status(run, statuses[invoice.id]),
         )
-
-    def _enqueue_payment_status(self, run=None, priority=20):
-        self.ensure_one()
-        self.with_delay(priority=priority, identity_key=identity_without_run).sync_payment_status(
-            run=run
-        )
+        rest += list(self - asked)
+        for invoice in rest:
+            invoice.with_delay(identity_key=identity_without_run).sync_payment_status(run=run)
+        return page_outcome(counts, rest)
 
     @smartbill_job
     def sync_payment_status(self, run=None):
         """Job: align Odoo's paid amount on SmartBill's for this invoice (in a dry run,
         only tell whether it would change)."""
         self.ensure_one()
-        return self._sync_payment_status(run)
+        return self._sync_payment_status(run, self._ask_payment_status())
 
-    def _sync_payment_status(self, run=None):
-        backend = self.backend_id
+    def _ask_payment_status(self, client=None):
+        """SmartBill's payment status of this invoice; None when SmartBill no longer
+        has it."""
+        client = client or self.backend_id._v1_client()
         with api_errors():
             try:
-                status = backend._v1_client().payment_status(
-                    self.x_smartbill_series, self.x_smartbill_number
-                )
+                return client.payment_status(self.x_smartbill_series, self.x_smartbill_number)
             except NotFoundError:
-                if run and run.dry_run:
-                    return JobOutcome(f"{self.external_id}: not in SmartBill", {"read": 1})
-                self.write(
-                    {
-                        "payment_message": self.env._("Not in SmartBill any more."),
-                        "payment_checked_at": fields.Datetime.now(),
-                    }
-                )
-                return JobOutcome(
-                    f"{self.external_id}: not in SmartBill", {"read": 1, "skipped": 1}
-                )
+                return None
+
+    def _sync_payment_status(self, run, status):
+        """Align this invoice on SmartBill's ``status`` (None: not in SmartBill)."""
+        if status is None:
+            if run and run.dry_run:
+                return JobOutcome(f"{self.external_id}: not in SmartBill", {"read": 1})
+            self.write(
+                {
+                    "payment_message": self.env._("Not in SmartBill any more."),
+                    "payment_checked_at": fields.Datetime.now(),
+                }
+            )
+            return JobOutcome(f"{self.external_id}: not in SmartBill", {"read": 1, "skipped": 1})
         wanted = status.paid_amount.quantize(CENT)
         paid = self._odoo_paid().quantize(CENT)
         if run and run.dry_run:
