@@ -1,6 +1,7 @@
 """Fixtures for the pure-Python layer: a SmartBill simulator on 127.0.0.1 with a 1-second
 rate-limit window (SmartBill's is 10 s), and clients configured to match."""
 
+import psycopg2
 import pytest
 
 from connector_smartbill.api import (
@@ -54,3 +55,20 @@ def v3(sim, dataset):
     return SmartBillV3Client(
         dataset.v3_token, dataset.cif, base_url=sim.url, limit=FAST_V3, **CLIENT_OPTIONS
     )
+
+
+PYTEST_DB = "smartbill_pytest"
+
+
+@pytest.fixture(scope="session")
+def pg_connect():
+    """A function returning a new connection to a PostgreSQL database of these tests
+    (created when missing): where a shared rate-limit window is kept."""
+    admin = psycopg2.connect(dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PYTEST_DB])
+        if not cr.fetchone():
+            cr.execute(f"CREATE DATABASE {PYTEST_DB}")
+    admin.close()
+    return lambda: psycopg2.connect(dbname=PYTEST_DB)

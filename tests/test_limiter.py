@@ -1,13 +1,25 @@
 """The client-side rate limiter: never a burst, one budget per token, blocks honoured."""
 
+import multiprocessing
 import threading
 import time
+import uuid
+from contextlib import closing
 
+import psycopg2
 import pytest
 import requests
 
-from connector_smartbill.api import RateLimit, RateLimitedError, RateLimiter, shared_limiter
-from tests.conftest import WINDOW
+from connector_smartbill.api import (
+    RateLimit,
+    RateLimitedError,
+    RateLimiter,
+    SmartBillV1Client,
+    TransientError,
+    shared_limiter,
+)
+from connector_smartbill.api.limiter import PostgresWindow, forget_limiters
+from tests.conftest import CLIENT_OPTIONS, FAST_V1, PYTEST_DB, WINDOW
 
 
 class FakeClock:
@@ -113,3 +125,67 @@ def test_without_limiter_smartbill_blocks_the_token(sim, dataset):
     assert answers[30].status_code == 403
     assert "blocat" in answers[30].json()["errorText"]
     assert sim.usage_for(dataset.v1_token).blocks == 1
+
+
+# -- one window for every process: kept in PostgreSQL -------------------------------------
+def _calls_in_a_process(url, dataset, calls, queue):
+    """A separate OS process: its own limiter and connection, the window in PostgreSQL."""
+    forget_limiters()  # the parent's limiters are not this process's
+    client = SmartBillV1Client(
+        dataset.email,
+        dataset.v1_token,
+        dataset.cif,
+        base_url=url,
+        limit=FAST_V1,
+        limiter_connect=lambda: psycopg2.connect(dbname=PYTEST_DB),
+        **CLIENT_OPTIONS,
+    )
+    for _ in range(calls):
+        client.taxes()
+    queue.put(client.limiter.state()["calls"])
+
+
+def test_processes_share_one_window_kept_in_postgresql(sim, dataset, pg_connect):
+    with closing(pg_connect()) as conn, conn, conn.cursor() as cr:
+        cr.execute("DROP TABLE IF EXISTS smartbill_rate_call, smartbill_rate_block")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    processes = [
+        context.Process(target=_calls_in_a_process, args=(sim.url, dataset, 60, queue))
+        for _ in range(3)
+    ]
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    elapsed = time.monotonic() - started
+    assert sorted(queue.get(timeout=1) for _ in processes) == [60, 60, 60]
+    usage = sim.usage_for(dataset.v1_token)
+    # 3 processes, each allowed the whole budget, never went over it together...
+    assert (usage.calls, usage.blocks, usage.rejected) == (180, 0, 0)
+    assert usage.max_in_window <= 30
+    # ... and used it: 180 calls at 27 per window (+2 % pad) is about 6.8 windows
+    assert elapsed < 180 / 27 * WINDOW * 1.02 * 1.3
+
+
+def test_a_block_seen_by_one_process_pauses_the_others(pg_connect):
+    key = f"test-{uuid.uuid4().hex}"
+    limit = RateLimit(30, 10.0)
+    first = RateLimiter(limit, window=PostgresWindow(pg_connect, key))
+    second = RateLimiter(limit, window=PostgresWindow(pg_connect, key))  # another process
+    first.acquire()
+    assert second.state()["calls_left"] == 26
+    first.block_until(time.time() + 600)
+    with pytest.raises(RateLimitedError, match="possible in 6"):
+        second.acquire(max_wait=30)
+    assert second.state()["blocked_until"] == pytest.approx(time.time() + 600, abs=5)
+
+
+def test_window_store_down_is_a_transient_error():
+    def refused():
+        raise psycopg2.OperationalError("connection refused")
+
+    limiter = RateLimiter(RateLimit(30, 10.0), window=PostgresWindow(refused, "down"))
+    with pytest.raises(TransientError, match="Rate-limit window unavailable: OperationalError"):
+        limiter.acquire()

@@ -1,4 +1,4 @@
-"""Client-side rate limiting, shared by every caller of one token in this process.
+"""Client-side rate limiting, shared by every caller of one token.
 
 SmartBill blocks a V1 token for 10 minutes when it sees more than 30 calls in 10 s, so
 the limiter must never let a burst through: it keeps the send time of the last calls
@@ -6,7 +6,12 @@ the limiter must never let a burst through: it keeps the send time of the last c
 the published limit, and waits before a call rather than after an error. A block
 announced by SmartBill (403/429, ``Retry-After``, ``X-RateLimit-Remaining: 0``) pauses the
 token for everyone until it ends. V3 also has a daily budget, reset at midnight in
-Bucharest.
+Bucharest, kept per process and aligned on SmartBill's own count by its headers.
+
+The window lives in this process (:class:`LocalWindow`: the threads of one process share
+it) or in PostgreSQL (:class:`PostgresWindow`: every process of every machine using that
+database shares one budget, and a process that is busy elsewhere leaves its share to
+the others).
 """
 
 import hashlib
@@ -14,11 +19,12 @@ import math
 import threading
 import time
 from collections import deque
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import RateLimitedError
+from .errors import RateLimitedError, TransientError
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -36,24 +42,161 @@ V1_LIMIT = RateLimit(calls=30, window=10.0)
 V3_LIMIT = RateLimit(calls=60, window=10.0, daily=50_000)
 
 
+class LocalWindow:
+    """The send times of the calls of one process, and the token's block end."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._sent = deque()
+        self._blocked_until = 0.0  # on self._clock
+
+    def take(self, span, allowed):
+        """Take a slot when one is free (returns 0), else the seconds to wait."""
+        now = self._clock()
+        while self._sent and self._sent[0] <= now - span:
+            self._sent.popleft()
+        wait = self._blocked_until - now
+        if len(self._sent) >= allowed:
+            wait = max(wait, self._sent[0] + span - now)
+        if wait <= 0:
+            self._sent.append(now)
+        return max(wait, 0.0)
+
+    def block_until(self, unix_time):
+        deadline = self._clock() + max(0.0, unix_time - time.time())
+        self._blocked_until = max(self._blocked_until, deadline)
+
+    def state(self, span):
+        """(calls sent in the window, block end as unix time or None)."""
+        now = self._clock()
+        blocked = self._blocked_until - now
+        in_window = sum(1 for t in self._sent if t > now - span)
+        return in_window, (time.time() + blocked if blocked > 0 else None)
+
+
+class PostgresWindow:
+    """The send times of the calls of every process using one PostgreSQL database.
+
+    ``connect()`` returns a new psycopg2 connection (kept by this window and opened
+    again when lost); ``key`` names the token. Each slot is taken in a short transaction
+    of its own, under an advisory lock of the key, on PostgreSQL's clock (processes on
+    several machines agree on it). The tables are created on first use.
+    """
+
+    TABLES = """
+        CREATE TABLE IF NOT EXISTS smartbill_rate_call (
+            key varchar NOT NULL, sent double precision NOT NULL);
+        CREATE INDEX IF NOT EXISTS smartbill_rate_call_key ON smartbill_rate_call (key, sent);
+        CREATE TABLE IF NOT EXISTS smartbill_rate_block (
+            key varchar PRIMARY KEY, until double precision NOT NULL);
+    """
+
+    def __init__(self, connect, key):
+        self._connect = connect
+        self.key = key
+        self._connection = None
+
+    def _run(self, statements):
+        """Run ``statements(cursor, now)`` in one transaction; its result. A database
+        error is a :class:`TransientError` (the call is tried again later)."""
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = self._connect()
+                with self._connection, closing(self._connection.cursor()) as cr:
+                    cr.execute("SELECT pg_advisory_xact_lock(hashtext('smartbill_rate_tables'))")
+                    cr.execute(self.TABLES)
+            with self._connection, closing(self._connection.cursor()) as cr:
+                cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.key,))
+                cr.execute("SELECT extract(epoch FROM clock_timestamp())::float")
+                return statements(cr, cr.fetchone()[0])
+        except Exception as err:
+            if self._connection is not None:
+                self._connection.close()
+            raise TransientError(f"Rate-limit window unavailable: {type(err).__name__}") from err
+
+    def take(self, span, allowed):
+        def statements(cr, now):
+            cr.execute(
+                "DELETE FROM smartbill_rate_call WHERE key = %s AND sent <= %s",
+                (self.key, now - span),
+            )
+            cr.execute(
+                "SELECT count(*), min(sent), (SELECT until FROM smartbill_rate_block"
+                " WHERE key = %s) FROM smartbill_rate_call WHERE key = %s",
+                (self.key, self.key),
+            )
+            count, first, until = cr.fetchone()
+            wait = (until or 0.0) - now
+            if count >= allowed:
+                wait = max(wait, first + span - now)
+            if wait <= 0:
+                cr.execute(
+                    "INSERT INTO smartbill_rate_call (key, sent) VALUES (%s, %s)", (self.key, now)
+                )
+            return max(wait, 0.0)
+
+        return self._run(statements)
+
+    def block_until(self, unix_time):
+        def statements(cr, _now):
+            cr.execute(
+                "INSERT INTO smartbill_rate_block (key, until) VALUES (%s, %s) ON CONFLICT"
+                " (key) DO UPDATE SET until = greatest(smartbill_rate_block.until, %s)",
+                (self.key, unix_time, unix_time),
+            )
+
+        self._run(statements)
+
+    def clear(self):
+        """Forget the token's calls and block, and close the connection."""
+
+        def statements(cr, _now):
+            cr.execute("DELETE FROM smartbill_rate_call WHERE key = %s", (self.key,))
+            cr.execute("DELETE FROM smartbill_rate_block WHERE key = %s", (self.key,))
+
+        self._run(statements)
+        self._connection.close()
+
+    def state(self, span):
+        def statements(cr, now):
+            cr.execute(
+                "SELECT count(*), (SELECT until FROM smartbill_rate_block WHERE key = %s)"
+                " FROM smartbill_rate_call WHERE key = %s AND sent > %s",
+                (self.key, self.key, now - span),
+            )
+            count, until = cr.fetchone()
+            # unix time on PostgreSQL's clock, shown as it is
+            return count, (until if until and until > now else None)
+
+        return self._run(statements)
+
+
 class RateLimiter:
     """Sliding-window limiter for one token.
 
     ``margin`` is the share of the published limit kept in reserve (0.1 -> 27 of 30);
     ``pad`` the seconds added to the window to absorb network jitter between our send
-    time and SmartBill's arrival time.
+    time and SmartBill's arrival time; ``window`` where the send times are kept (this
+    process's :class:`LocalWindow` by default).
     """
 
-    def __init__(self, limit, *, margin=0.1, pad=None, clock=time.monotonic, sleep=time.sleep):
+    def __init__(
+        self,
+        limit,
+        *,
+        margin=0.1,
+        pad=None,
+        clock=time.monotonic,
+        sleep=time.sleep,
+        window=None,
+    ):
         self.limit = limit
         self.margin = margin
         self.allowed = max(1, math.floor(limit.calls * (1 - margin)))
         self.span = limit.window + (pad if pad is not None else limit.window * 0.02)
-        self._clock = clock
+        self.window = window or LocalWindow(clock)
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._sent = deque()
-        self._blocked_until = 0.0  # monotonic
         self._day = None
         self._day_count = 0
         self.calls = 0
@@ -70,15 +213,9 @@ class RateLimiter:
         waited = 0.0
         while True:
             with self._lock:
-                now = self._clock()
                 self._check_daily_budget()
-                while self._sent and self._sent[0] <= now - self.span:
-                    self._sent.popleft()
-                wait = self._blocked_until - now
-                if len(self._sent) >= self.allowed:
-                    wait = max(wait, self._sent[0] + self.span - now)
+                wait = self.window.take(self.span, self.allowed)
                 if wait <= 0:
-                    self._sent.append(now)
                     self._day_count += 1
                     self.calls += 1
                     if waited:
@@ -115,8 +252,7 @@ class RateLimiter:
     def block_until(self, unix_time):
         """Pause the token until ``unix_time`` (a block announced by SmartBill)."""
         with self._lock:
-            deadline = self._clock() + max(0.0, unix_time - time.time())
-            self._blocked_until = max(self._blocked_until, deadline)
+            self.window.block_until(unix_time)
 
     def observe(self, *, remaining=None, reset_at=None, daily_remaining=None):
         """Align with SmartBill's own counters from the answer's headers."""
@@ -131,12 +267,10 @@ class RateLimiter:
     def state(self):
         """Calls left in the current window and the block end (unix time or None)."""
         with self._lock:
-            now = self._clock()
-            in_window = sum(1 for t in self._sent if t > now - self.span)
-            blocked = self._blocked_until - now
+            in_window, blocked_until = self.window.state(self.span)
             return {
                 "calls_left": max(0, self.allowed - in_window),
-                "blocked_until": time.time() + blocked if blocked > 0 else None,
+                "blocked_until": blocked_until,
                 "calls": self.calls,
                 "waits": self.waits,
                 "waited_seconds": round(self.waited_seconds, 3),
@@ -152,23 +286,35 @@ def token_key(token):
     return hashlib.sha256((token or "").encode()).hexdigest()[:16]
 
 
-def shared_limiter(api, token, limit, margin=0.1):
+def shared_limiter(api, token, limit, margin=0.1, limiter_connect=None):
     """The process-wide limiter of ``token`` on ``api`` ("v1" or "v3").
 
     Every client built for the same token gets the same limiter, so two threads (or two
-    backends configured with one token) share one budget. A changed limit or margin
-    replaces the limiter.
+    backends configured with one token) share one budget; with ``limiter_connect`` (a function
+    returning a new psycopg2 connection), the window is kept in that database and shared
+    by every process using it. A changed limit, margin or store replaces the limiter.
     """
     key = (api, token_key(token))
+    shared = limiter_connect is not None
     with _registry_lock:
         limiter = _registry.get(key)
-        if limiter is None or limiter.limit != limit or limiter.margin != margin:
-            limiter = RateLimiter(limit, margin=margin)
+        if (
+            limiter is None
+            or limiter.limit != limit
+            or limiter.margin != margin
+            or isinstance(limiter.window, PostgresWindow) != shared
+        ):
+            window = PostgresWindow(limiter_connect, f"{api}:{key[1]}") if shared else None
+            limiter = RateLimiter(limit, margin=margin, window=window)
             _registry[key] = limiter
         return limiter
 
 
 def forget_limiters():
-    """Drop every shared limiter (their history and blocks): a fresh process's state."""
+    """Drop every shared limiter (their history and blocks, in this process and in their
+    database): a fresh start."""
     with _registry_lock:
+        for limiter in _registry.values():
+            if isinstance(limiter.window, PostgresWindow):
+                limiter.window.clear()
         _registry.clear()

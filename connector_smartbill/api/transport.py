@@ -123,6 +123,7 @@ class BaseClient:
         backoff=0.5,
         max_rate_wait=30.0,
         session=None,
+        limiter_connect=None,
     ):
         if not token:
             raise SmartBillError("A SmartBill API token is required")
@@ -131,7 +132,7 @@ class BaseClient:
         self.max_retry_seconds = max_retry_seconds
         self.backoff = backoff
         self.max_rate_wait = max_rate_wait
-        self.limiter = shared_limiter(self.api, token, limit or self.limit, margin)
+        self.limiter = shared_limiter(self.api, token, limit or self.limit, margin, limiter_connect)
         self._secrets = [token]
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT

@@ -8,13 +8,15 @@ the simulator's fault injection."""
 import copy
 import math
 import re
+import time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..api.limiter import forget_limiters
+from ..api import RateLimitedError
+from ..api.limiter import PostgresWindow, RateLimiter, forget_limiters
 from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 from .test_invoices import RomanianCompanyCase
@@ -165,11 +167,21 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.backend.invalidate_recordset()
         self.assertEqual(self.backend.failed_job_count, 0)
 
-    def test_rate_limit_is_shared_by_the_job_processes(self):
-        self.assertEqual(self.backend._v1_client().limiter.allowed, 27)
-        self.backend.rate_limit_processes = 2  # the channel runs 2 jobs at once
-        self.assertEqual(self.backend._v1_client().limiter.allowed, 13)
-        self.assertEqual(self.backend._v3_client().limiter.allowed, 27)
+    def test_rate_limit_window_is_shared_by_the_job_processes(self):
+        limiter = self.backend._v1_client().limiter
+        self.assertEqual(limiter.allowed, 27)  # the whole budget: no share per process
+        self.addCleanup(forget_limiters)
+        # another Odoo process: a limiter of its own, the window kept in the database
+        window = PostgresWindow(limiter.window._connect, limiter.window.key)
+        other = RateLimiter(limiter.limit, margin=limiter.margin, window=window)
+        limiter.acquire()
+        self.assertLess(other.state()["calls_left"], 27)
+        until = time.time() + 600
+        limiter.block_until(until)  # SmartBill blocked the token: every process waits
+        with self.assertRaisesRegex(RateLimitedError, "next SmartBill call possible in"):
+            other.acquire(max_wait=30)
+        self.backend.invalidate_recordset()
+        self.assertAlmostEqual(self.backend.blocked_until.timestamp(), until, delta=5)
 
     # -- security ------------------------------------------------------------------------------
     def test_tokens_never_in_jobs_runs_or_chatter(self):

@@ -3,7 +3,9 @@
 import re
 from datetime import UTC, datetime, timedelta
 
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
@@ -109,14 +111,6 @@ class SmartBillBackend(models.Model):
         groups=MANAGER,
         help="Share of SmartBill's limit kept in reserve: 0.1 sends at most 27 of 30 calls.",
     )
-    rate_limit_processes = fields.Integer(
-        "Job processes sharing the tokens",
-        default=1,
-        groups=MANAGER,
-        help="How many Odoo processes run SmartBill jobs at once (the capacity of the "
-        "root.smartbill channel, when each job lands in another worker). Each process "
-        "keeps its own count of calls, so each gets this share of SmartBill's limit.",
-    )
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",
@@ -216,11 +210,15 @@ class SmartBillBackend(models.Model):
 
     # -- clients ---------------------------------------------------------------------
     def _limits(self, calls, daily=None):
+        """The clients' limiter settings: SmartBill's limit, the margin, and the window
+        kept in this database, shared by every Odoo process that runs SmartBill jobs."""
         backend = self.sudo()
-        processes = max(1, backend.rate_limit_processes)
-        daily = daily and daily // processes
-        limit = RateLimit(calls / processes, backend.rate_limit_window, daily)
-        return {"limit": limit, "margin": backend.rate_limit_margin}
+        _dbname, params = sql_db.connection_info_for(self.env.cr.dbname)
+        return {
+            "limit": RateLimit(calls, backend.rate_limit_window, daily),
+            "margin": backend.rate_limit_margin,
+            "limiter_connect": lambda: psycopg2.connect(**params),
+        }
 
     def _v1_client(self):
         """The V1 client of this backend. Tokens are read with sudo (jobs run as any
@@ -604,8 +602,8 @@ class SmartBillBackend(models.Model):
     v1_calls_left = fields.Integer(
         "V1 calls left",
         compute="_compute_rate_state",
-        help="Calls this Odoo process may still send in the current window (the limiter "
-        "lives in each worker process, see Job processes sharing the tokens).",
+        help="Calls the Odoo processes may still send in the current window (the window "
+        "is kept in the database, shared by every process).",
     )
     v3_calls_left = fields.Integer("V3 reads left", compute="_compute_rate_state")
     blocked_until = fields.Datetime(
@@ -651,7 +649,7 @@ class SmartBillBackend(models.Model):
             backend.oldest_failure = min(dates) if dates else False
 
     def _limiter_states(self):
-        """The shared limiters' state of this backend's tokens, in this process."""
+        """The limiters' state of this backend's tokens (their window is shared)."""
         backend = self.sudo()
         states = {}
         for kind, token, calls, daily in (
