@@ -191,6 +191,8 @@ class Dataset:
     estimates: dict = field(default_factory=dict)  # (series, number) -> [(series, number)]
     bills: dict = field(default_factory=dict)  # id -> supplier invoice received
     spv_token: str = ""
+    # (fingerprint of the documents, messages, messages by id): see spv_messages()
+    _spv: tuple = field(default=(None, [], {}), repr=False, compare=False)
 
     def find(self, kind, record_id):
         return next((r for r in getattr(self, kind) if r["id"] == record_id), None)
@@ -204,7 +206,27 @@ class Dataset:
 
     def spv_messages(self):
         """ANAF's SPV messages of the company: invoices sent, bills received, and one
-        refused invoice (ERORI FACTURA). ``document`` is the invoice or bill, or None."""
+        refused invoice (ERORI FACTURA). ``document`` is the invoice or bill, or None.
+        Built again only when documents were added or deleted: ANAF answers a download
+        without reading every message (at 10k invoices, rebuilding them per download
+        made the simulator the SPV import's bottleneck)."""
+        fingerprint = (
+            self.cif,
+            len(self.invoices),
+            len(self.bills),
+            sum(bool(i["deleted"]) for i in self.invoices.values()),
+        )
+        if self._spv[0] != fingerprint:
+            messages = self._build_spv_messages()
+            self._spv = (fingerprint, messages, {m["id"]: m for m in messages})
+        return self._spv[1]
+
+    def spv_message(self, message_id):
+        """The SPV message ``message_id``, or None."""
+        self.spv_messages()
+        return self._spv[2].get(message_id)
+
+    def _build_spv_messages(self):
         cui = self.cif.removeprefix("RO")
         sent = [i for i in self.invoices.values() if not i["deleted"]]
         received = list(self.bills.values())

@@ -492,7 +492,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def spv_download(self, message_id):
-        message = next((m for m in self.data.spv_messages() if m["id"] == message_id), None)
+        message = self.data.spv_message(message_id)
         if message is None:
             return self.send(
                 400, {"status": 400, "message": f"Id descarcare {message_id} " "nu exista"}
