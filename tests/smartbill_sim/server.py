@@ -8,6 +8,7 @@ Faults are injected per test with :meth:`SimServer.inject`.
 """
 
 import base64
+import functools
 import json
 import re
 import threading
@@ -298,6 +299,7 @@ def bnr_xml(path):
 _KINDS = {"FACTURA TRIMISA": "T", "FACTURA PRIMITA": "P", "ERORI FACTURA": "E"}
 
 
+@functools.lru_cache(maxsize=4096)  # a listing reads every message's; few distinct values
 def _ms(created):
     """SPV's ``data_creare`` (YYYYMMDDhhmm, Bucharest time) as ms since the epoch."""
     moment = datetime.strptime(created, "%Y%m%d%H%M").replace(tzinfo=BUCHAREST)
