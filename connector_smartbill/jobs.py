@@ -14,6 +14,7 @@ import hashlib
 import logging
 from collections import Counter
 
+from odoo import models
 from odoo.tools import split_every
 
 from .api import SmartBillError, metering
@@ -51,16 +52,31 @@ class JobOutcome(str):
         return cls(text, counts, error_class)
 
 
-def delayed_pages(records, what, priority=lambda _index: 20):
-    """``records`` in pages of :data:`PAGE_SIZE`, each as its job-to-be (call the job
-    method on it), described as ``what`` with the page's size and first record, with
-    ``priority(index)`` for the page at ``index``."""
-    for index, page in enumerate(split_every(PAGE_SIZE, records.ids, records.browse)):
-        yield page.with_delay(
-            priority=priority(index),
-            identity_key=identity_without_run,
-            description=f"{what}: {len(page)} from {page[0].display_name}",
+def job_pages(items, what, first, priority=lambda _index: 20):
+    """``items`` (a recordset or a list) in pages of :data:`PAGE_SIZE`, each with the
+    ``with_delay`` options of its job: described as ``what`` with the page's size and
+    ``first(page)``, at ``priority(index)`` for the page at ``index``."""
+    if isinstance(items, models.BaseModel):
+        chunks = split_every(PAGE_SIZE, items.ids, items.browse)
+    else:
+        chunks = split_every(PAGE_SIZE, items, list)
+    for index, page in enumerate(chunks):
+        yield (
+            page,
+            {
+                "priority": priority(index),
+                "identity_key": identity_without_run,
+                "description": f"{what}: {len(page)} from {first(page)}",
+            },
         )
+
+
+def own_priority(env, default=20):
+    """The priority of the job running in ``env`` (queue_job puts its uuid in the
+    context): what it queues for later keeps its place in the queue."""
+    uuid = env.context.get("job_uuid")
+    job = env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1) if uuid else None
+    return job.priority if job else default
 
 
 def describe(counts):
@@ -68,8 +84,9 @@ def describe(counts):
     return ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
 
 
-class _RefusedError(Exception):
-    """An item its import refused (e.g. a document that cannot be booked)."""
+class SetAsideError(Exception):
+    """An item to import in its own job rather than in its page (see
+    :func:`import_each`): its import refused it, or it needs what the page creates."""
 
 
 def _from_smartbill_api(err):
@@ -78,16 +95,17 @@ def _from_smartbill_api(err):
     return isinstance(err, SmartBillError) or isinstance(err.__context__, SmartBillError)
 
 
-def import_page(cr, items, import_one, delegate):
-    """Import ``items`` in this job, each in its own savepoint; returns the summed
-    :class:`JobOutcome`, the items that could not be imported here handed to
-    ``delegate(item)``, which queues each as its own job (see :func:`import_each`)."""
-    if len(items) == 1:  # a page of one is that item's own job
-        return import_one(items[0])
-    counts, rest = import_each(cr, items, import_one)
+def import_page(items, import_alone, import_here, delegate):
+    """A page job: import ``items`` here (``import_here(items)`` returns the summed
+    counts and the items to import alone, see :func:`import_each`), each of those handed
+    to ``delegate(item)``, which queues it as its own job; returns the page's
+    :class:`JobOutcome`. A page of one is that item's own job: ``import_alone(item)``."""
+    if len(items) == 1:
+        return import_alone(items[0])
+    counts, rest = import_here(items)
     for item in rest:
         delegate(item)
-    return page_outcome(counts, rest)
+    return _page_outcome(counts, rest)
 
 
 def import_each(cr, items, import_one):
@@ -96,10 +114,11 @@ def import_each(cr, items, import_one):
 
     ``import_one(item)`` returns the item's JobOutcome. An item that cannot be imported
     here (an error, a lock another job holds, a record to retry later, an outcome with an
-    ``error_class``) is rolled back and returned, for its own job: there it fails, waits
-    for its retry or succeeds alone, with its own reason and sync-run row, as if it had
-    never been part of the page. When SmartBill's API fails, the items not tried yet are
-    returned without trying: their jobs wait for SmartBill's retry time.
+    ``error_class``, a :class:`SetAsideError`) is rolled back and returned, for its own
+    job: there it fails, waits for its retry or succeeds alone, with its own reason and
+    sync-run row, as if it had never been part of the page. When SmartBill's API fails,
+    the items not tried yet are returned without trying: their jobs wait for SmartBill's
+    retry time.
     """
     counts = Counter()
     rest = []
@@ -108,7 +127,7 @@ def import_each(cr, items, import_one):
             with cr.savepoint():
                 outcome = import_one(item)
                 if outcome.error_class:
-                    raise _RefusedError(outcome)
+                    raise SetAsideError(outcome)
         except Exception as err:  # noqa: BLE001 - the item's own job reports it
             _logger.info("%s goes to its own job: %s", item, type(err).__name__)
             if _from_smartbill_api(err):
@@ -120,7 +139,7 @@ def import_each(cr, items, import_one):
     return counts, rest
 
 
-def page_outcome(counts, delegated):
+def _page_outcome(counts, delegated):
     """The outcome of a page job: what it imported, and how many items it queued alone."""
     text = describe(counts) or "0 imported"
     if delegated:

@@ -16,14 +16,14 @@ from contextlib import closing, contextmanager
 from psycopg2 import IntegrityError, errorcodes
 
 from odoo import Command, sql_db
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..api import NotFoundError
 from ..exceptions import api_errors
-from ..jobs import PAGE_SIZE, identity_without_run
+from ..jobs import job_pages
 
 _logger = logging.getLogger(__name__)
 
@@ -249,13 +249,14 @@ class SmartBillDelayedBatchImporter(AbstractComponent):
 
     def _import_records(self, pending):
         run = getattr(self.work, "run", None)
-        for page in split_every(PAGE_SIZE, pending, list):
-            self.model.with_delay(
-                priority=self.model._smartbill_priority,
-                identity_key=identity_without_run,
-                description=f"Import {len(page)} SmartBill {self.model._description} "
-                f"from {page[0][0]}",
-            ).import_records(self.backend_record, page, run=run)
+        pages = job_pages(
+            pending,
+            f"Import SmartBill {self.model._description}",
+            lambda page: page[0][0],
+            lambda _index: self.model._smartbill_priority,
+        )
+        for page, delay in pages:
+            self.model.with_delay(**delay).import_records(self.backend_record, page, run=run)
         return {"queued": len(pending)} if pending else {}
 
 

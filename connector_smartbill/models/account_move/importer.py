@@ -9,7 +9,7 @@ to the ban before a document is posted.
 """
 
 import logging
-from collections import Counter, namedtuple
+from collections import namedtuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import Command
@@ -22,7 +22,7 @@ from ...components.mapper import country_for, state_for
 from ...efactura import EFacturaError, parse
 from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
-from ...jobs import STATUS_COUNTS
+from ...jobs import JobOutcome, SetAsideError, import_each
 
 _logger = logging.getLogger(__name__)
 
@@ -110,25 +110,23 @@ class AccountMoveImporter(Component):
 
     def run_documents(self, documents):
         """Import a page of documents: each is read, checked and mapped in its own
-        savepoint, then the new moves are created together (Odoo batches their lines,
-        taxes and recomputations), checked and posted. Returns the counts and the
-        documents to import alone: those that failed here (rolled back), the credit notes
-        of an invoice created in this page (their own job finds it), and every new one
-        if creating them together failed."""
-        counts, alone, new = Counter(), [], []
-        for document in documents:
+        savepoint (:func:`...jobs.import_each`), then the new moves are created together
+        (Odoo batches their lines, taxes and recomputations), checked and posted. Returns
+        the counts and the documents to import alone: those that failed here (rolled
+        back), the credit notes of an invoice created in this page (their own job finds
+        it), and every new one if creating them together failed."""
+        new = []
+
+        def import_one(document):
             importer = self.component(usage="record.importer")
-            try:
-                with self.env.cr.savepoint():
-                    importer._import_document(document, new=new)
-            except Exception as err:  # noqa: BLE001 - its own job reports it
-                _logger.info("%s goes to its own job: %s", document.name, type(err).__name__)
-                alone.append(document)
-                continue
+            text = importer._import_document(document, new=new)
             if importer.status == "deferred":
-                alone.append(document)
-            elif importer.status != "new":
-                counts[STATUS_COUNTS[importer.status]] += 1
+                raise SetAsideError(document.name)
+            if importer.status == "new":
+                return JobOutcome("")  # counted once created
+            return JobOutcome.of_status(text, importer.status)
+
+        counts, alone = import_each(self.env.cr, documents, import_one)
         if new:
             try:
                 with self.env.cr.savepoint():

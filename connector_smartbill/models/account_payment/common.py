@@ -21,7 +21,8 @@ from ...jobs import (
     JobOutcome,
     identity_without_run,
     import_each,
-    page_outcome,
+    import_page,
+    own_priority,
     smartbill_job,
 )
 
@@ -169,8 +170,16 @@ class SmartBillAccountMove(models.Model):
         waits for it, so the lock is not held while calls wait. An invoice that fails
         here, or that SmartBill could not be asked about, is queued alone
         (``sync_payment_status``)."""
-        if len(self) == 1:  # a page of one is that invoice's own job
-            return self._sync_payment_status(run, self._ask_payment_status())
+        return import_page(
+            self,
+            lambda invoice: invoice._sync_payment_status(run, invoice._ask_payment_status()),
+            lambda invoices: invoices._sync_payment_page(run),
+            lambda invoice: invoice._enqueue_alone(run, own_priority(self.env)),
+        )
+
+    def _sync_payment_page(self, run):
+        """Ask SmartBill about every invoice, then align each in its own savepoint;
+        returns the counts and the invoices to sync alone (see ``import_each``)."""
         client = self.backend_id.ensure_one()._v1_client()
         statuses = {}
         for invoice in self:
@@ -185,10 +194,15 @@ class SmartBillAccountMove(models.Model):
             asked,
             lambda invoice: invoice._sync_payment_status(run, statuses[invoice.id]),
         )
-        rest += list(self - asked)
-        for invoice in rest:
-            invoice.with_delay(identity_key=identity_without_run).sync_payment_status(run=run)
-        return page_outcome(counts, rest)
+        return counts, rest + list(self - asked)
+
+    def _enqueue_alone(self, run, priority):
+        self.ensure_one()
+        self.with_delay(
+            priority=priority,
+            identity_key=identity_without_run,
+            description=self.env._("SmartBill payment status of %s", self.display_name),
+        ).sync_payment_status(run=run)
 
     @smartbill_job
     def sync_payment_status(self, run=None):

@@ -27,7 +27,7 @@ from ...efactura import EFacturaError
 from ...efactura.spv import DEFAULT_URL as SPV_URL
 from ...efactura.spv import SpvClient, SpvError
 from ...exceptions import api_errors
-from ...jobs import JobOutcome, delayed_pages, identity_without_run, smartbill_job
+from ...jobs import JobOutcome, identity_without_run, job_pages, smartbill_job
 
 MANAGER = "connector_smartbill.group_smartbill_manager"
 # the backend's "last successful" fields, from its sync runs
@@ -857,13 +857,14 @@ class SmartBillBackend(models.Model):
                 ]
             )
         run = self._new_run("payments", "v1", date_from=since, date_to=until, dry_run=dry_run)
-        pages = delayed_pages(
+        pages = job_pages(
             invoices.sorted("invoice_date", reverse=True),
             self.env._("SmartBill payment status"),
+            lambda page: page[0].display_name,
             lambda index: min(20 + index // 5, 99),  # the newest invoices first
         )
-        for page in pages:
-            page.sync_payment_statuses(run=run)
+        for page, delay in pages:
+            page.with_delay(**delay).sync_payment_statuses(run=run)
         run.refresh_from_jobs()  # no invoice to check: done now
         return run
 

@@ -2,7 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ...jobs import JobOutcome, describe, identity_without_run, import_page, smartbill_job
+from ...jobs import (
+    JobOutcome,
+    describe,
+    identity_without_run,
+    import_each,
+    import_page,
+    smartbill_job,
+)
 
 
 class SmartBillBinding(models.AbstractModel):
@@ -70,9 +77,9 @@ class SmartBillBinding(models.AbstractModel):
                 return JobOutcome.of_status(text, importer.status)
 
             return import_page(
-                self.env.cr,
                 records,
                 import_one,
+                lambda page: import_each(self.env.cr, page, import_one),
                 lambda pair: self._enqueue_record(backend, *pair, run=run),
             )
 

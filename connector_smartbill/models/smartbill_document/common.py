@@ -7,13 +7,7 @@ import re
 from odoo import api, fields, models
 
 from ...efactura import EFacturaError, read_files
-from ...jobs import (
-    JobOutcome,
-    delayed_pages,
-    identity_without_run,
-    page_outcome,
-    smartbill_job,
-)
+from ...jobs import JobOutcome, identity_without_run, import_page, job_pages, smartbill_job
 
 
 class SmartBillDocument(models.Model):
@@ -120,9 +114,9 @@ class SmartBillDocument(models.Model):
 
     def enqueue_import(self, run=None):
         """One job per page of documents (``import_documents``)."""
-        pages = delayed_pages(self, self.env._("Import e-Factura documents"))
-        for page in pages:
-            page.import_documents(run=run)
+        pages = job_pages(self, self.env._("Import e-Factura documents"), lambda p: p[0].name)
+        for page, delay in pages:
+            page.with_delay(**delay).import_documents(run=run)
 
     def _enqueue_alone(self, run=None):
         self.ensure_one()
@@ -147,12 +141,12 @@ class SmartBillDocument(models.Model):
         together; a document that cannot be imported here is queued alone
         (``import_document``)."""
         with self._work() as work:
-            if len(self) == 1:  # a page of one is that document's own job
-                return self._import(work)
-            counts, alone = work.component(usage="record.importer").run_documents(self)
-        for document in alone:
-            document._enqueue_alone(run)
-        return page_outcome(counts, alone)
+            return import_page(
+                self,
+                lambda document: document._import(work),
+                work.component(usage="record.importer").run_documents,
+                lambda document: document._enqueue_alone(run),
+            )
 
     @smartbill_job
     def import_document(self, run=None):
