@@ -176,7 +176,10 @@ def bare_orm(registry, backend_id, limit):
     return len(vals), seconds
 
 
-def bench(size, db, port, window, workers):
+PHASES = ("master data", "invoices", "bills (SPV)", "payment status")
+
+
+def bench(size, db, port, window, workers, only=PHASES):
     preset, invoices, default_window = SIZES[size]
     window = window or default_window
     dataset = generate(preset, seed=7, invoices=invoices)
@@ -201,12 +204,13 @@ def bench(size, db, port, window, workers):
             time.sleep(5)  # the server and its job runner start
             days = sorted(m["data_creare"][:8] for m in dataset.spv_messages())
             since, until = (date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in (days[0], days[-1]))
-            phases = [
-                ("master data", lambda b: b.action_import_master_data()),
-                ("invoices", lambda b: b.action_import_efactura()),
-                ("bills (SPV)", lambda b: b.import_spv(since, until)),
-                ("payment status", lambda b: b.sync_payment_status()),
-            ]
+            starts = {
+                "master data": lambda b: b.action_import_master_data(),
+                "invoices": lambda b: b.action_import_efactura(),
+                "bills (SPV)": lambda b: b.import_spv(since, until),
+                "payment status": lambda b: b.sync_payment_status(),
+            }
+            phases = [(name, starts[name]) for name in PHASES if name in only]
             rows = []
             for round_ in ("first", "second"):
                 for name, start in phases:
@@ -287,10 +291,18 @@ def main():
         "in the connector alike; default: 10 (the real limits) at 1k, 1.0 otherwise",
     )
     parser.add_argument("--workers", type=int, default=2, help="job processes (channel capacity)")
+    parser.add_argument(
+        "--phase",
+        action="append",
+        choices=PHASES,
+        help="run only these phases (each needs the ones before it); default: all",
+    )
     args = parser.parse_args()
     rows, bare = [], {}
     for size in args.size:
-        size_rows, bare[size] = bench(size, args.db, free_port(), args.window, args.workers)
+        size_rows, bare[size] = bench(
+            size, args.db, free_port(), args.window, args.workers, args.phase or PHASES
+        )
         rows += size_rows
         print(fmt_table(rows, bare), flush=True)
     text = fmt_table(rows, bare)
