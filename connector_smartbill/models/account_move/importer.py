@@ -95,6 +95,7 @@ class AccountMoveImporter(Component):
         super().__init__(work_context)
         self._non_deductible = False  # the supplier's VAT is not deductible
         self.error_class = None  # why the document could not be imported
+        self._lookups = {}  # taxes and products found, shared by the documents of a page
 
     def run_document(self, document):
         """Import ``document`` (a smartbill.document). A document that cannot be
@@ -119,6 +120,7 @@ class AccountMoveImporter(Component):
 
         def import_one(document):
             importer = self.component(usage="record.importer")
+            importer._lookups = self._lookups
             text = importer._import_document(document, new=new)
             if importer.status == "deferred":
                 raise SetAsideError(document.name)
@@ -391,16 +393,25 @@ class AccountMoveImporter(Component):
         }
 
     # -- lookups -----------------------------------------------------------------------------
+    def _lookup(self, key, find):
+        """``find()``, once per ``key`` for the documents of a page."""
+        if key not in self._lookups:
+            self._lookups[key] = find()
+        return self._lookups[key]
+
     def _tax(self, doc, category, percent, use):
         if category == "O":  # outside the scope of VAT
             return self.env["account.tax"]
-        return self.env["smartbill.tax.map"].tax_for(
-            self.backend_record,
-            doc.issue_date,
-            percent,
-            use=use,
-            name=CATEGORY_TAX_NAMES.get(category),
-            non_deductible=self._non_deductible,
+        return self._lookup(
+            ("tax", doc.issue_date, category, percent, use, self._non_deductible),
+            lambda: self.env["smartbill.tax.map"].tax_for(
+                self.backend_record,
+                doc.issue_date,
+                percent,
+                use=use,
+                name=CATEGORY_TAX_NAMES.get(category),
+                non_deductible=self._non_deductible,
+            ),
         )
 
     def _uom(self, code):
@@ -415,12 +426,15 @@ class AccountMoveImporter(Component):
         not ours)."""
         if not code or use != "sale":
             return self.env["product.product"]
-        return self.env["product.product"].search(
-            [
-                ("default_code", "=", code),
-                ("company_id", "in", [False, self.backend_record.company_id.id]),
-            ],
-            limit=1,
+        return self._lookup(
+            ("product", code),
+            lambda: self.env["product.product"].search(
+                [
+                    ("default_code", "=", code),
+                    ("company_id", "in", [False, self.backend_record.company_id.id]),
+                ],
+                limit=1,
+            ),
         )
 
     def _partner(self, party):
