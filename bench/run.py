@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+import psycopg2
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
@@ -60,6 +61,50 @@ class RssSampler(threading.Thread):
     def take(self):
         peak, self.peak = self.peak, 0
         return peak
+
+
+class Autovacuum(threading.Thread):
+    """What PostgreSQL's autovacuum does on a server with its default settings, for a
+    server that runs without it (this machine's: ``autovacuum = off``): each minute, a
+    table with more dead rows than 50 + 20 % of its rows is vacuumed, and one changed by
+    more than 50 + 10 % of its rows since its last analyze is analyzed. Without it the
+    planner keeps the statistics of the empty database and Odoo's queries slow down as
+    the tables grow (the journal's next number: 0.1 ms -> 3.8 ms at 2,000 invoices)."""
+
+    NAPTIME = 60
+
+    def __init__(self, db):
+        super().__init__(daemon=True)
+        from odoo.sql_db import connection_info_for
+
+        self.dsn = connection_info_for(db)[1]
+        self.running = True
+        self.done = 0  # vacuums and analyzes run
+
+    def needed(self):
+        with psycopg2.connect(**self.dsn) as conn, conn.cursor() as cr:
+            cr.execute("SHOW autovacuum")
+            return cr.fetchone()[0] == "off"
+
+    def run(self):
+        verbs = {(True, True): "VACUUM ANALYZE", (True, False): "VACUUM", (False, True): "ANALYZE"}
+        conn = psycopg2.connect(**self.dsn)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cr:
+                while self.running:
+                    time.sleep(self.NAPTIME)
+                    cr.execute(
+                        """SELECT relname, n_dead_tup > 50 + 0.2 * n_live_tup,
+                                  n_mod_since_analyze > 50 + 0.1 * n_live_tup
+                             FROM pg_stat_user_tables"""
+                    )
+                    for table, *needs in cr.fetchall():
+                        if any(needs):
+                            cr.execute(f'{verbs[tuple(needs)]} "{table}"')
+                            self.done += 1
+        finally:
+            conn.close()
 
 
 def start_server(db, port, workers):
@@ -200,6 +245,10 @@ def bench(size, db, port, window, workers, only=PHASES):
         server = start_server(db, port, workers)
         sampler = RssSampler(server.pid)
         sampler.start()
+        autovacuum = Autovacuum(db)
+        if autovacuum.needed():
+            print("PostgreSQL runs without autovacuum: the bench runs its work", flush=True)
+            autovacuum.start()
         try:
             time.sleep(5)  # the server and its job runner start
             days = sorted(m["data_creare"][:8] for m in dataset.spv_messages())
@@ -218,8 +267,10 @@ def bench(size, db, port, window, workers, only=PHASES):
                     rows.append({"size": size, "run": round_, "window": window, **row})
                     print(f"{size} {round_} {name}: {row}", flush=True)  # progress
             bare = bare_orm(registry, backend_id, min(invoices, BARE_SAMPLE))
+            if autovacuum.done:
+                print(f"{size}: {autovacuum.done} vacuums or analyzes run by the bench")
         finally:
-            sampler.running = False
+            sampler.running = autovacuum.running = False
             server.terminate()
             server.wait(60)
     return rows, bare
