@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -78,33 +79,28 @@ class Autovacuum(threading.Thread):
         from odoo.sql_db import connection_info_for
 
         self.dsn = connection_info_for(db)[1]
-        self.running = True
+        self.stopped = threading.Event()
         self.done = 0  # vacuums and analyzes run
 
     def needed(self):
-        with psycopg2.connect(**self.dsn) as conn, conn.cursor() as cr:
+        with closing(psycopg2.connect(**self.dsn)) as conn, conn.cursor() as cr:
             cr.execute("SHOW autovacuum")
             return cr.fetchone()[0] == "off"
 
     def run(self):
         verbs = {(True, True): "VACUUM ANALYZE", (True, False): "VACUUM", (False, True): "ANALYZE"}
-        conn = psycopg2.connect(**self.dsn)
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cr:
-                while self.running:
-                    time.sleep(self.NAPTIME)
-                    cr.execute(
-                        """SELECT relname, n_dead_tup > 50 + 0.2 * n_live_tup,
-                                  n_mod_since_analyze > 50 + 0.1 * n_live_tup
-                             FROM pg_stat_user_tables"""
-                    )
-                    for table, *needs in cr.fetchall():
-                        if any(needs):
-                            cr.execute(f'{verbs[tuple(needs)]} "{table}"')
-                            self.done += 1
-        finally:
-            conn.close()
+        with closing(psycopg2.connect(**self.dsn)) as conn, conn.cursor() as cr:
+            conn.autocommit = True
+            while not self.stopped.wait(self.NAPTIME):
+                cr.execute(
+                    """SELECT relname, n_dead_tup > 50 + 0.2 * n_live_tup,
+                              n_mod_since_analyze > 50 + 0.1 * n_live_tup
+                         FROM pg_stat_user_tables"""
+                )
+                for table, *needs in cr.fetchall():
+                    if any(needs):
+                        cr.execute(f'{verbs[tuple(needs)]} "{table}"')
+                        self.done += 1
 
 
 def start_server(db, port, workers):
@@ -270,7 +266,10 @@ def bench(size, db, port, window, workers, only=PHASES):
             if autovacuum.done:
                 print(f"{size}: {autovacuum.done} vacuums or analyzes run by the bench")
         finally:
-            sampler.running = autovacuum.running = False
+            sampler.running = False
+            if autovacuum.is_alive():  # its connection closed before the next size
+                autovacuum.stopped.set()
+                autovacuum.join()
             server.terminate()
             server.wait(60)
     return rows, bare
