@@ -85,8 +85,8 @@ def describe(counts):
 
 
 class SetAsideError(Exception):
-    """An item to import in its own job rather than in its page (see
-    :func:`import_each`): its import refused it, or it needs what the page creates."""
+    """An item its import refused in a page (see :func:`import_each`): its own job
+    imports it again and reports why."""
 
 
 def _from_smartbill_api(err):

@@ -89,8 +89,11 @@ class SmartBillRecordImporter(AbstractComponent):
     # -- hooks for the concrete importers ----------------------------------------------
     def _lock_names(self):
         """What no other job may import at the same time (advisory locks)."""
-        backend = self.backend_record
-        return [f"smartbill.import({backend.id}, {self.model._name}, {self.external_id})"]
+        return [self._lock_name(self.external_id)]
+
+    def _lock_name(self, external_id):
+        """The advisory lock of importing ``external_id`` of this model and backend."""
+        return f"smartbill.import({self.backend_record.id}, {self.model._name}, {external_id})"
 
     def _import_dependencies(self):
         """Import the records this one points to (synchronously, in this job)."""
@@ -112,23 +115,31 @@ class SmartBillRecordImporter(AbstractComponent):
 
         Look in a fresh transaction; if the record is there, retry this job: its next
         transaction will see it."""
+        if self._committed("external_id", [self.external_id]):
+            self._retry_concurrent()
+
+    def _committed(self, column, values):
+        """The ids of this backend's bindings whose ``column`` is one of ``values``, as a
+        fresh transaction sees them (see ``_check_not_created_meanwhile``)."""
         # a new connection, not registry.cursor(): in tests that one shares our snapshot
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
             cr.execute(
                 SQL(
-                    "SELECT 1 FROM %s WHERE backend_id = %s AND external_id = %s",
+                    "SELECT id FROM %s WHERE backend_id = %s AND %s IN %s",
                     SQL.identifier(self.model._table),
                     self.backend_record.id,
-                    self.external_id,
+                    SQL.identifier(column),
+                    tuple(values),
                 )
             )
-            found = cr.fetchone()
-        if found:
-            raise RetryableJobError(
-                "Concurrent import of the same SmartBill record; retried later.",
-                seconds=RETRY_WHEN_CONCURRENT_DETECTED,
-                ignore_retry=True,
-            )
+            return {row[0] for row in cr.fetchall()}
+
+    def _retry_concurrent(self):
+        raise RetryableJobError(
+            "Concurrent import of the same SmartBill record; retried later.",
+            seconds=RETRY_WHEN_CONCURRENT_DETECTED,
+            ignore_retry=True,
+        )
 
     def _changed_values(self, binding, values):
         """Only the values that differ from the binding's: no write for no change."""

@@ -211,6 +211,26 @@ class TestInvoices(RomanianCompanyCase):
                 original.amount_residual, original.amount_total - settled, places=2
             )
 
+    def test_credit_note_imported_before_its_invoice_settles_it_when_it_comes(self):
+        invoice = self.held_back
+        note = dict(
+            invoice, id="FCT9201", number="9201", typeCode="381", billingReference=invoice["id"]
+        )
+        self.upload("FCT9201.xml", self.dataset.invoice_xml(note))
+        credit = self.binding("FCT9201")
+        self.assertEqual(
+            (credit.move_type, credit.state, credit.credited_ref),
+            ("out_refund", "posted", invoice["id"]),
+        )
+        self.assertFalse(credit.reversed_entry_id)
+        self.assertEqual(credit.amount_residual, credit.amount_total)
+        self.upload(f"{invoice['id']}.zip", self.dataset.invoice_zip(invoice))
+        original = self.binding(invoice["id"]).odoo_id
+        self.assertEqual(credit.reversed_entry_id, original)
+        self.assertEqual(Decimal(str(original.amount_total)), invoice["total"])
+        self.assertEqual((original.amount_residual, credit.amount_residual), (0, 0))
+        self.assertEqual(original.payment_state, "reversed")
+
     def test_discounts_are_lines_of_their_own(self):
         invoice = next(i for i in self.imported() if i["allowance"])
         move = self.binding(invoice["id"]).odoo_id
@@ -556,6 +576,24 @@ class TestSpv(RomanianCompanyCase):
         documents = self.backend.document_ids.filtered(lambda d: d.document_ref == "FCT0001")
         self.assertEqual((len(documents), documents.source), (1, "upload"))
         self.assertEqual(len(self.binding("FCT0001")), 1)
+
+    def test_supplier_credit_note_before_its_bill_settles_it_when_the_bill_comes(self):
+        bill = next(b for b in self.dataset.bills.values() if b["currency"] == "RON")
+        note = dict(bill, id=f"CN{bill['id']}", typeCode="381", billingReference=bill["id"])
+        self.upload("credit-note.xml", self.dataset.invoice_xml(note))
+        credit = self.env["smartbill.account.move"].search([("ref", "=", note["id"])])
+        self.assertEqual((credit.move_type, credit.state), ("in_refund", "posted"))
+        self.assertFalse(credit.reversed_entry_id)
+        self.import_window()
+        original = self.env["account.move"].search([("ref", "=", bill["id"])])
+        self.assertEqual(credit.reversed_entry_id, original)
+        self.assertEqual((original.amount_residual, credit.amount_residual), (0, 0))
+        self.assertEqual(original.payment_state, "reversed")
+        # a credit note of a bill already imported is linked when it is created
+        again = dict(note, id=f"CN2{bill['id']}")
+        self.upload("credit-note-2.xml", self.dataset.invoice_xml(again))
+        second = self.env["smartbill.account.move"].search([("ref", "=", again["id"])])
+        self.assertEqual(second.reversed_entry_id, original)
 
     def test_daily_cron_queues_the_days_since_the_last_complete_one(self):
         self.backend.write({"spv_since": self.first, "spv_imported_until": False})

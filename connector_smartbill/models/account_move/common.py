@@ -29,6 +29,13 @@ class SmartBillAccountMove(models.Model):
     review_message = fields.Text(
         readonly=True, help="SmartBill re-issued this posted document with other content."
     )
+    credited_ref = fields.Char(
+        "Credits",
+        readonly=True,
+        index="btree_not_null",
+        help="The invoice this credit note refers to (its e-Factura billing reference): "
+        "linked to it once both are imported, whichever comes first.",
+    )
     contract_ref = fields.Char("Contract", readonly=True)
     order_ref = fields.Char("Order", readonly=True)
 

@@ -22,7 +22,7 @@ from ...components.mapper import country_for, state_for
 from ...efactura import EFacturaError, parse
 from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
-from ...jobs import JobOutcome, SetAsideError, import_each
+from ...jobs import JobOutcome, import_each
 
 _logger = logging.getLogger(__name__)
 
@@ -96,6 +96,7 @@ class AccountMoveImporter(Component):
         self._non_deductible = False  # the supplier's VAT is not deductible
         self.error_class = None  # why the document could not be imported
         self._lookups = {}  # taxes and products found, shared by the documents of a page
+        self.credited = None  # the external id of the invoice a credit note credits
 
     def run_document(self, document):
         """Import ``document`` (a smartbill.document). A document that cannot be
@@ -114,16 +115,13 @@ class AccountMoveImporter(Component):
         savepoint (:func:`...jobs.import_each`), then the new moves are created together
         (Odoo batches their lines, taxes and recomputations), checked and posted. Returns
         the counts and the documents to import alone: those that failed here (rolled
-        back), the credit notes of an invoice created in this page (their own job finds
-        it), and every new one if creating them together failed."""
+        back), and every new one if creating them together failed."""
         new = []
 
         def import_one(document):
             importer = self.component(usage="record.importer")
             importer._lookups = self._lookups
             text = importer._import_document(document, new=new)
-            if importer.status == "deferred":
-                raise SetAsideError(document.name)
             if importer.status == "new":
                 return JobOutcome("")  # counted once created
             return JobOutcome.of_status(text, importer.status)
@@ -146,7 +144,7 @@ class AccountMoveImporter(Component):
         for item, binding in zip(new, bindings, strict=True):
             item.importer.status = "created"
             to_post |= item.importer._finish(item, binding)
-        to_post.action_post()
+        self._post(to_post)
 
     # -- the flow ----------------------------------------------------------------------
     def _import_document(self, document, new=None):
@@ -165,10 +163,8 @@ class AccountMoveImporter(Component):
                     name=issuer.name,
                 )
             )
-        self.external_id = doc.id if use == "sale" else f"{issuer.vat or issuer.cui}/{doc.id}"
-        if new and set(doc.billing_refs) & {item.importer.external_id for item in new}:
-            self.status = "deferred"  # credits an invoice this page creates
-            return None
+        self.external_id = self._external_id(doc.id, doc, use)
+        self.credited = self._credited(doc, use)
         document.document_ref = doc.id
         for lock in self._lock_names():
             self.advisory_lock_or_retry(lock)
@@ -202,7 +198,7 @@ class AccountMoveImporter(Component):
                 else:
                     binding = self.model.with_context(**self._create_context()).create(values)
                     self.status = "created"
-            self._finish(item, binding).action_post()
+            self._post(self._finish(item, binding))
             return f"{doc.id} {self.status}: {binding.display_name}"
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return f"{doc.id} {self.status}: {binding.display_name}"
@@ -222,6 +218,36 @@ class AccountMoveImporter(Component):
             self._attach_pdf(binding, doc)
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return to_post
+
+    def _post(self, moves):
+        """Post ``moves``; then the credit notes imported before an invoice among them
+        are linked to it and settle it, as Odoo's own reversals do. A note committed by
+        another job since this one started is not seen here: this job is retried (a
+        note locks its invoice's import, see ``_lock_names``)."""
+        moves.action_post()
+        invoices = {
+            binding.external_id: binding.odoo_id
+            for binding in moves.smartbill_bind_ids
+            if binding.backend_id == self.backend_record
+            and binding.move_type in ("out_invoice", "in_invoice")
+        }
+        if not invoices:
+            return
+        notes = self.model.search(
+            [("backend_id", "=", self.backend_record.id), ("credited_ref", "in", list(invoices))]
+        )
+        if self._committed("credited_ref", list(invoices)) - set(notes.ids):
+            self._retry_concurrent()
+        for note in notes.filtered(lambda note: not note.reversed_entry_id):
+            invoice = invoices[note.credited_ref]
+            note.reversed_entry_id = invoice
+            if note.state == "posted":
+                invoice._reconcile_reversed_moves(note.odoo_id, move_reverse_cancel=False)
+
+    def _lock_names(self):
+        """A credit note is not imported at the same time as the invoice it credits."""
+        names = super()._lock_names()
+        return [*names, self._lock_name(self.credited)] if self.credited else names
 
     def _bind_existing_bill(self, doc, document):
         """A bill Odoo already has for this document (fetched from SPV by l10n_ro_edi,
@@ -326,7 +352,8 @@ class AccountMoveImporter(Component):
             else False,
             "contract_ref": doc.contract_ref,
             "order_ref": doc.order_ref,
-            "reversed_entry_id": self._original(doc).odoo_id.id if refund else False,
+            "reversed_entry_id": self._original().odoo_id.id,
+            "credited_ref": self.credited,
         }
         rate = self._company_rate(doc)
         if rate:
@@ -513,12 +540,29 @@ class AccountMoveImporter(Component):
             limit=1,
         )
 
-    def _original(self, doc):
-        """The invoice a credit note refers to, when it was imported."""
-        return self.model.search(
-            [("backend_id", "=", self.backend_record.id), ("external_id", "in", doc.billing_refs)],
-            limit=1,
-        )
+    def _external_id(self, number, doc, use):
+        """The binding's external id of the document ``number`` of ``doc``'s issuer: the
+        number for the company's own documents, the supplier's VAT code and the number
+        for bills."""
+        issuer = doc.seller
+        return number if use == "sale" else f"{issuer.vat or issuer.cui}/{number}"
+
+    def _credited(self, doc, use):
+        """The external id of the invoice a credit note (or a storno invoice) credits:
+        its first billing reference; None for an invoice."""
+        if not doc.billing_refs or not (doc.is_credit_note or doc.payable_amount < 0):
+            return None
+        return self._external_id(doc.billing_refs[0], doc, use)
+
+    def _original(self):
+        """The invoice this credit note credits, when it was imported; retried when
+        another job imported it since this one started (its link would be missed)."""
+        if not self.credited:
+            return self.model
+        original = self.binder.to_internal(self.credited)
+        if not original and self._committed("external_id", [self.credited]):
+            self._retry_concurrent()
+        return original
 
     def _attach_pdf(self, binding, doc):
         """SmartBill's PDF on the invoice. A PDF SmartBill cannot give does not stop the
