@@ -84,9 +84,8 @@ def describe(counts):
     return ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
 
 
-class SetAsideError(Exception):
-    """An item its import refused in a page (see :func:`import_each`): its own job
-    imports it again and reports why."""
+class _RefusedError(Exception):
+    """An item its import refused (e.g. a document that cannot be booked)."""
 
 
 def _from_smartbill_api(err):
@@ -114,11 +113,10 @@ def import_each(cr, items, import_one):
 
     ``import_one(item)`` returns the item's JobOutcome. An item that cannot be imported
     here (an error, a lock another job holds, a record to retry later, an outcome with an
-    ``error_class``, a :class:`SetAsideError`) is rolled back and returned, for its own
-    job: there it fails, waits for its retry or succeeds alone, with its own reason and
-    sync-run row, as if it had never been part of the page. When SmartBill's API fails,
-    the items not tried yet are returned without trying: their jobs wait for SmartBill's
-    retry time.
+    ``error_class``) is rolled back and returned, for its own job: there it fails, waits
+    for its retry or succeeds alone, with its own reason and sync-run row, as if it had
+    never been part of the page. When SmartBill's API fails, the items not tried yet are
+    returned without trying: their jobs wait for SmartBill's retry time.
     """
     counts = Counter()
     rest = []
@@ -127,7 +125,7 @@ def import_each(cr, items, import_one):
             with cr.savepoint():
                 outcome = import_one(item)
                 if outcome.error_class:
-                    raise SetAsideError(outcome)
+                    raise _RefusedError(outcome)
         except Exception as err:  # noqa: BLE001 - the item's own job reports it
             _logger.info("%s goes to its own job: %s", item, type(err).__name__)
             if _from_smartbill_api(err):
