@@ -171,6 +171,8 @@ class AccountMoveImporter(Component):
         binding = self.binder.to_internal(self.external_id)
         if not binding:
             self._check_not_created_meanwhile()
+            if not self.credited:
+                self._check_no_credit_note_meanwhile()
             binding = self._bind_existing_bill(doc, document) if use == "purchase" else binding
         if binding and binding.payload_hash == document.sha256:
             self.status = "unchanged"
@@ -221,9 +223,7 @@ class AccountMoveImporter(Component):
 
     def _post(self, moves):
         """Post ``moves``; then the credit notes imported before an invoice among them
-        are linked to it and settle it, as Odoo's own reversals do. A note committed by
-        another job since this one started is not seen here: this job is retried (a
-        note locks its invoice's import, see ``_lock_names``)."""
+        are linked to it and settle it, as Odoo's own reversals do."""
         moves.action_post()
         invoices = {
             binding.external_id: binding.odoo_id
@@ -234,15 +234,32 @@ class AccountMoveImporter(Component):
         if not invoices:
             return
         notes = self.model.search(
-            [("backend_id", "=", self.backend_record.id), ("credited_ref", "in", list(invoices))]
+            [
+                ("backend_id", "=", self.backend_record.id),
+                ("credited_ref", "in", list(invoices)),
+                ("reversed_entry_id", "=", False),
+            ]
         )
-        if self._committed("credited_ref", list(invoices)) - set(notes.ids):
-            self._retry_concurrent()
-        for note in notes.filtered(lambda note: not note.reversed_entry_id):
+        for note in notes:
             invoice = invoices[note.credited_ref]
             note.reversed_entry_id = invoice
             if note.state == "posted":
                 invoice._reconcile_reversed_moves(note.odoo_id, move_reverse_cancel=False)
+
+    def _check_no_credit_note_meanwhile(self):
+        """A credit note of this new invoice that another job committed since this one
+        started is not seen here, and would stay unlinked: retry this document. From
+        here on none can commit: a note takes its invoice's lock (``_lock_names``)."""
+        committed = self._committed("credited_ref", [self.external_id])
+        if committed:
+            seen = self.model.search(
+                [
+                    ("backend_id", "=", self.backend_record.id),
+                    ("credited_ref", "=", self.external_id),
+                ]
+            )
+            if committed - set(seen.ids):
+                self._retry_concurrent()
 
     def _lock_names(self):
         """A credit note is not imported at the same time as the invoice it credits."""
