@@ -115,21 +115,25 @@ class SmartBillRecordImporter(AbstractComponent):
 
         Look in a fresh transaction; if the record is there, retry this job: its next
         transaction will see it."""
-        if self._committed("external_id", [self.external_id]):
+        if self._committed(external_id=[self.external_id]):
             self._retry_concurrent()
 
-    def _committed(self, column, values):
-        """The ids of this backend's bindings whose ``column`` is one of ``values``, as a
-        fresh transaction sees them (see ``_check_not_created_meanwhile``)."""
+    def _committed(self, **columns):
+        """The ids of this backend's bindings whose value of one of ``columns`` is one of
+        its values, as a fresh transaction sees them (see ``_check_not_created_meanwhile``).
+        """
+        matches = SQL(" OR ").join(
+            SQL("%s IN %s", SQL.identifier(column), tuple(values))
+            for column, values in columns.items()
+        )
         # a new connection, not registry.cursor(): in tests that one shares our snapshot
         with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
             cr.execute(
                 SQL(
-                    "SELECT id FROM %s WHERE backend_id = %s AND %s IN %s",
+                    "SELECT id FROM %s WHERE backend_id = %s AND (%s)",
                     SQL.identifier(self.model._table),
                     self.backend_record.id,
-                    SQL.identifier(column),
-                    tuple(values),
+                    matches,
                 )
             )
             return {row[0] for row in cr.fetchall()}

@@ -309,6 +309,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertTrue(in_its_page, "the dataset puts a credit note in its invoice's page")
         for note in notes:
             credited = note.smartbill_bind_ids.credited_ref
+            self.assertTrue(credited)
             self.assertEqual(note.reversed_entry_id.x_smartbill_id, credited)
             if note.reversed_entry_id.reversal_move_ids == note:  # its invoice's only one
                 self.assertLess(note.amount_residual, note.amount_total)

@@ -171,8 +171,6 @@ class AccountMoveImporter(Component):
         binding = self.binder.to_internal(self.external_id)
         if not binding:
             self._check_not_created_meanwhile()
-            if not self.credited:
-                self._check_no_credit_note_meanwhile()
             binding = self._bind_existing_bill(doc, document) if use == "purchase" else binding
         if binding and binding.payload_hash == document.sha256:
             self.status = "unchanged"
@@ -246,11 +244,14 @@ class AccountMoveImporter(Component):
             if note.state == "posted":
                 invoice._reconcile_reversed_moves(note.odoo_id, move_reverse_cancel=False)
 
-    def _check_no_credit_note_meanwhile(self):
-        """A credit note of this new invoice that another job committed since this one
-        started is not seen here, and would stay unlinked: retry this document. From
-        here on none can commit: a note takes its invoice's lock (``_lock_names``)."""
-        committed = self._committed("credited_ref", [self.external_id])
+    def _check_not_created_meanwhile(self):
+        """The record importers' check, in the same fresh look: for a new invoice, also a
+        credit note of it that another job committed since this one started, which would
+        stay unlinked (retried then). From here on none can commit: a note takes its
+        invoice's lock (``_lock_names``)."""
+        if self.credited:
+            return super()._check_not_created_meanwhile()
+        committed = self._committed(external_id=[self.external_id], credited_ref=[self.external_id])
         if committed:
             seen = self.model.search(
                 [
@@ -577,7 +578,7 @@ class AccountMoveImporter(Component):
         if not self.credited:
             return self.model
         original = self.binder.to_internal(self.credited)
-        if not original and self._committed("external_id", [self.credited]):
+        if not original and self._committed(external_id=[self.credited]):
             self._retry_concurrent()
         return original
 
