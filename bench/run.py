@@ -252,8 +252,8 @@ def bench(size, db, port, window, workers, only=PHASES):
             starts = {
                 "master data": lambda b: b.action_import_master_data(),
                 "invoices": lambda b: b.action_import_efactura(),
-                "bills (SPV)": lambda b: b.import_spv(since, until),
-                "payment status": lambda b: b.sync_payment_status(),
+                "bills (SPV)": lambda b: b._queue_sync("spv", since, until),
+                "payment status": lambda b: b._queue_sync("payments"),
             }
             phases = [(name, starts[name]) for name in PHASES if name in only]
             rows = []

@@ -1,13 +1,14 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""How SmartBill failures end a queue job.
+"""How failures end a SmartBill queue job: the one mapping of an error to a job outcome.
 
 * :class:`InvalidRecordError`: the SmartBill record cannot be imported as it is (an
   unmapped VAT rate, an unknown unit...). The job fails with a message saying what to fix;
   retrying without a change cannot help.
-* :func:`api_errors`: API errors become ``RetryableJobError`` (rate limits, 5xx,
-  timeouts: retried after SmartBill's ``retry_at`` or the retry pattern) or
-  ``FailedJobError`` (credentials, permissions, refused requests).
+* :func:`job_errors`: a failure of SmartBill's API, ANAF's SPV, BNR or a document source
+  becomes ``RetryableJobError`` when trying later can help (rate limits, 5xx, timeouts:
+  retried after the server's ``retry_at`` or the job's retry pattern) and
+  ``FailedJobError`` otherwise (credentials, permissions, refused requests).
 """
 
 import time
@@ -16,19 +17,27 @@ from contextlib import contextmanager
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 from .api import SmartBillError
+from .efactura import EFacturaError
 
 
 class InvalidRecordError(FailedJobError):
     """A SmartBill record that needs a person: the message names the value to fix."""
 
 
+def job_error(err):
+    """The queue_job exception that ends a job on ``err`` (a SmartBillError or an
+    EFacturaError)."""
+    text = f"SmartBill: {err}" if isinstance(err, SmartBillError) else str(err)
+    if not err.retryable:
+        return FailedJobError(text)
+    retry_at = getattr(err, "retry_at", None)
+    seconds = max(1, int(retry_at - time.time()) + 1) if retry_at else None
+    return RetryableJobError(text, seconds=seconds)
+
+
 @contextmanager
-def api_errors():
+def job_errors():
     try:
         yield
-    except SmartBillError as err:
-        if err.retryable:
-            retry_at = getattr(err, "retry_at", None)
-            seconds = max(1, int(retry_at - time.time()) + 1) if retry_at else None
-            raise RetryableJobError(f"SmartBill: {err}", seconds=seconds) from None
-        raise FailedJobError(f"SmartBill: {err}") from None
+    except (SmartBillError, EFacturaError) as err:
+        raise job_error(err) from None

@@ -52,25 +52,6 @@ class JobOutcome(str):
         return cls(text, counts, error_class)
 
 
-def job_pages(items, what, first, priority=lambda _index: 20):
-    """``items`` (a recordset or a list) in pages of :data:`PAGE_SIZE`, each with the
-    ``with_delay`` options of its job: described as ``what`` with the page's size and
-    ``first(page)``, at ``priority(index)`` for the page at ``index``."""
-    if isinstance(items, models.BaseModel):
-        chunks = split_every(PAGE_SIZE, items.ids, items.browse)
-    else:
-        chunks = split_every(PAGE_SIZE, items, list)
-    for index, page in enumerate(chunks):
-        yield (
-            page,
-            {
-                "priority": priority(index),
-                "identity_key": identity_without_run,
-                "description": f"{what}: {len(page)} from {first(page)}",
-            },
-        )
-
-
 def own_priority(env, default=20):
     """The priority of the job running in ``env`` (queue_job puts its uuid in the
     context): what it queues for later keeps its place in the queue."""
@@ -89,25 +70,12 @@ class _RefusedError(Exception):
 
 
 def _from_smartbill_api(err):
-    """Whether ``err`` (as :func:`..exceptions.api_errors` raises it) comes from
+    """Whether ``err`` (as :func:`..exceptions.job_errors` raises it) comes from
     SmartBill's API failing or refusing: the page's other items would meet it too."""
     return isinstance(err, SmartBillError) or isinstance(err.__context__, SmartBillError)
 
 
-def import_page(items, import_alone, import_here, delegate):
-    """A page job: import ``items`` here (``import_here(items)`` returns the summed
-    counts and the items to import alone, see :func:`import_each`), each of those handed
-    to ``delegate(item)``, which queues it as its own job; returns the page's
-    :class:`JobOutcome`. A page of one is that item's own job: ``import_alone(item)``."""
-    if len(items) == 1:
-        return import_alone(items[0])
-    counts, rest = import_here(items)
-    for item in rest:
-        delegate(item)
-    return _page_outcome(counts, rest)
-
-
-def import_each(cr, items, import_one):
+def import_each(cr, items, import_one, label=str):
     """Import each of ``items`` in its own savepoint; returns the summed counts and the
     items to import alone.
 
@@ -116,7 +84,8 @@ def import_each(cr, items, import_one):
     ``error_class``) is rolled back and returned, for its own job: there it fails, waits
     for its retry or succeeds alone, with its own reason and sync-run row, as if it had
     never been part of the page. When SmartBill's API fails, the items not tried yet are
-    returned without trying: their jobs wait for SmartBill's retry time.
+    returned without trying: their jobs wait for SmartBill's retry time. ``label(item)``
+    names an item in the log (never its content: it may be personal data).
     """
     counts = Counter()
     rest = []
@@ -127,7 +96,7 @@ def import_each(cr, items, import_one):
                 if outcome.error_class:
                     raise _RefusedError(outcome)
         except Exception as err:  # noqa: BLE001 - the item's own job reports it
-            _logger.info("%s goes to its own job: %s", item, type(err).__name__)
+            _logger.info("%s goes to its own job: %s", label(item), type(err).__name__)
             if _from_smartbill_api(err):
                 rest += items[index:]
                 break
@@ -137,12 +106,83 @@ def import_each(cr, items, import_one):
     return counts, rest
 
 
-def _page_outcome(counts, delegated):
-    """The outcome of a page job: what it imported, and how many items it queued alone."""
-    text = describe(counts) or "0 imported"
-    if delegated:
-        text += f"; {len(delegated)} queued in their own jobs"
-    return JobOutcome(text, counts)
+class Pages:
+    """How one kind of item is imported a page of :data:`PAGE_SIZE` at a time: one job
+    per page, each item in its own savepoint; an item that cannot be imported in its page
+    is queued as its own job, where it fails, retries or succeeds alone. A page of one
+    is that item's own job.
+
+    A kind of item names its steps: :meth:`title` and :meth:`label` (the jobs'
+    descriptions), :meth:`queue_page` and :meth:`queue_one` (which job method runs a page
+    and an item alone), :meth:`import_one` (an item alone) and, when a page does more
+    than each item in turn, :meth:`import_here`.
+    """
+
+    def __init__(self, env, run=None):
+        self.env = env
+        self.run = run
+
+    # -- the steps a kind of item names ---------------------------------------------------
+    def title(self):
+        """What the jobs do, e.g. "Import e-Factura documents"."""
+        raise NotImplementedError
+
+    def label(self, item):
+        """The item as people know it."""
+        return str(item)
+
+    def priority(self, _index):
+        """The priority of the job of the page at ``index`` (lower runs sooner)."""
+        return 20
+
+    def queue_page(self, page, delay):
+        """Queue the job of ``page`` with the ``with_delay`` options ``delay``."""
+        raise NotImplementedError
+
+    def queue_one(self, item, delay):
+        """Queue ``item``'s own job with the ``with_delay`` options ``delay``."""
+        raise NotImplementedError
+
+    def import_one(self, item):
+        """Import ``item`` alone; returns its :class:`JobOutcome`."""
+        raise NotImplementedError
+
+    def import_here(self, items):
+        """Import a page; returns the summed counts and the items to import alone."""
+        return import_each(self.env.cr, items, self.import_one, self.label)
+
+    # -- the mechanism --------------------------------------------------------------------
+    def queue(self, items):
+        """One job per page of ``items`` (a recordset or a list)."""
+        if isinstance(items, models.BaseModel):
+            chunks = split_every(PAGE_SIZE, items.ids, items.browse)
+        else:
+            chunks = split_every(PAGE_SIZE, items, list)
+        for index, page in enumerate(chunks):
+            what = f"{self.title()}: {len(page)} from {self.label(page[0])}"
+            self.queue_page(page, self._delay(what, self.priority(index)))
+
+    def import_page(self, items):
+        """The page job: returns its :class:`JobOutcome`; the items it could not import
+        are queued alone at the page's own priority."""
+        if len(items) == 1:
+            return self.import_one(items[0])
+        counts, rest = self.import_here(items)
+        for item in rest:
+            what = f"{self.title()}: {self.label(item)}"
+            self.queue_one(item, self._delay(what, own_priority(self.env, self.priority(0))))
+        text = describe(counts) or "0 imported"
+        if rest:
+            text += f"; {len(rest)} queued in their own jobs"
+        return JobOutcome(text, counts)
+
+    @staticmethod
+    def _delay(description, priority):
+        return {
+            "priority": priority,
+            "identity_key": identity_without_run,
+            "description": description,
+        }
 
 
 def smartbill_job(method):

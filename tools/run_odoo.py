@@ -127,7 +127,7 @@ def cmd_test(args):
             args.db,
             "--with-demo",
             "-i",
-            "connector_smartbill,l10n_ro",  # the invoice tests keep Romanian books
+            "connector_smartbill",
             "--test-enable",
             "--test-tags",
             "/connector_smartbill",
@@ -167,8 +167,7 @@ def cmd_demo(args):
     src = odoo_src()
     recreate_database(args.db)
     code, _lines = run_logged(
-        # l10n_ro: the demo company keeps Romanian books
-        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill,l10n_ro"),
+        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill"),
         Path(sys.prefix) / "odoo-demo.log",
     )
     if code:

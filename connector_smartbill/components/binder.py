@@ -4,14 +4,8 @@ from odoo.addons.component.core import Component
 
 
 class SmartBillBinder(Component):
-    """Binds SmartBill ids to Odoo records through the ``smartbill.*`` binding models."""
+    """Binds SmartBill ids to Odoo records through the ``smartbill.*`` binding models
+    (no ``_apply_on``: every binding's, unless its folder brings its own)."""
 
     _name = "smartbill.binder"
     _inherit = ["base.binder", "smartbill.base"]
-    _apply_on = [
-        "smartbill.res.partner",
-        "smartbill.product.product",
-        "smartbill.workpoint",
-        "smartbill.series",
-        "smartbill.account.move",
-    ]

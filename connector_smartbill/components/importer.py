@@ -22,8 +22,7 @@ from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..api import NotFoundError
-from ..exceptions import api_errors
-from ..jobs import job_pages
+from ..exceptions import job_errors
 
 _logger = logging.getLogger(__name__)
 
@@ -72,9 +71,10 @@ def same_value(record, field, value):
     return field.convert_to_record(cached, record) == current
 
 
-class SmartBillRecordImporter(AbstractComponent):
+class SmartBillRecordImporter(Component):
     """Import one SmartBill record: read, skip if unchanged, lock, re-check, import
-    dependencies, map, create or update, bind."""
+    dependencies, map, create or update, bind. Every binding's record importer (no
+    ``_apply_on``) unless its folder brings its own."""
 
     _name = "smartbill.record.importer"
     _inherit = ["base.importer", "smartbill.base"]
@@ -158,7 +158,7 @@ class SmartBillRecordImporter(AbstractComponent):
         """Import ``external_id``; ``record`` is the payload when the caller already
         read it (a batch walking V3's pages). Returns what happened, for the job."""
         self.external_id = external_id
-        with api_errors():
+        with job_errors():
             try:
                 self.external_record = (
                     record if record is not None else (self.backend_adapter.read(external_id))
@@ -176,7 +176,7 @@ class SmartBillRecordImporter(AbstractComponent):
         if binding and binding.payload_hash == digest and not force:
             self.status = "unchanged"
             return f"{external_id} unchanged."
-        with api_errors():
+        with job_errors():
             self._import_dependencies()
         map_record = self.mapper.map_record(self.external_record)
         model = self.model.with_context(**self._create_context()).sudo()
@@ -226,7 +226,7 @@ class SmartBillBatchImporter(AbstractComponent):
         known = self._known_hashes()
         counts = Counter()
         pending = []
-        with api_errors():
+        with job_errors():
             for record in self._records(filters):
                 counts["read"] += 1
                 external_id = record["id"]
@@ -250,9 +250,10 @@ class SmartBillBatchImporter(AbstractComponent):
         raise NotImplementedError
 
 
-class SmartBillDelayedBatchImporter(AbstractComponent):
+class SmartBillDelayedBatchImporter(Component):
     """One queue job per page of new or changed records (``import_records``), each
-    record in its own savepoint; a record that fails there gets a job of its own.
+    record in its own savepoint; a record that fails there gets a job of its own. Every
+    binding's batch importer (no ``_apply_on``) unless its folder brings its own.
 
     The jobs carry the records read from the list: reading them again by id would cost
     one SmartBill call per record against a budget of 60 reads per 10 s. A job retried
@@ -263,20 +264,13 @@ class SmartBillDelayedBatchImporter(AbstractComponent):
     _inherit = "smartbill.batch.importer"
 
     def _import_records(self, pending):
-        run = getattr(self.work, "run", None)
-        pages = job_pages(
-            pending,
-            f"Import SmartBill {self.model._description}",
-            lambda page: page[0][0],
-            lambda _index: self.model._smartbill_priority,
-        )
-        for page, delay in pages:
-            self.model.with_delay(**delay).import_records(self.backend_record, page, run=run)
+        self.model._queue_pages(self.backend_record, pending, getattr(self.work, "run", None))
         return {"queued": len(pending)} if pending else {}
 
 
 class SmartBillDirectBatchImporter(AbstractComponent):
-    """All records in the batch's own job: for short lists (series, workpoints)."""
+    """All records in the batch's own job: for short lists (series, workpoints), whose
+    folders apply it (``_apply_on``)."""
 
     _name = "smartbill.direct.batch.importer"
     _inherit = "smartbill.batch.importer"
@@ -288,23 +282,3 @@ class SmartBillDirectBatchImporter(AbstractComponent):
             importer.run(external_id, record=record)
             counts[importer.status] += 1
         return counts
-
-
-class SmartBillDefaultRecordImporter(Component):
-    """The record importer of the bindings that need no special step."""
-
-    _name = "smartbill.default.record.importer"
-    _inherit = "smartbill.record.importer"
-    _apply_on = ["smartbill.product.product", "smartbill.workpoint", "smartbill.series"]
-
-
-class SmartBillDefaultDelayedBatchImporter(Component):
-    _name = "smartbill.default.delayed.batch.importer"
-    _inherit = "smartbill.delayed.batch.importer"
-    _apply_on = ["smartbill.res.partner", "smartbill.product.product"]
-
-
-class SmartBillDefaultDirectBatchImporter(Component):
-    _name = "smartbill.default.direct.batch.importer"
-    _inherit = "smartbill.direct.batch.importer"
-    _apply_on = ["smartbill.workpoint", "smartbill.series"]

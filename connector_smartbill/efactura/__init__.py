@@ -1,6 +1,6 @@
 """Plain-Python e-Factura (UBL 2.1 CIUS-RO) reader (no Odoo import)."""
 
-from .reader import MAX_BYTES, EFacturaError, parse, read_files, split_id
+from .reader import MAX_BYTES, EFacturaError, SourceError, parse, read_files, split_id
 from .schemas import AllowanceCharge, Document, Line, Party, TaxSubtotal
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "EFacturaError",
     "Line",
     "Party",
+    "SourceError",
     "TaxSubtotal",
     "parse",
     "read_files",

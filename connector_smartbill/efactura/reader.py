@@ -32,6 +32,17 @@ _ID = re.compile(r"^(?P<series>.*?)(?P<number>\d+)$")
 class EFacturaError(ValueError):
     """The file is not a readable e-Factura invoice; the message says why and where."""
 
+    retryable = False  # the same file gives the same error
+
+
+class SourceError(EFacturaError):
+    """A source of documents (ANAF's SPV, a web folder) failed or refused; ``retryable``
+    when trying later can help."""
+
+    def __init__(self, message, retryable=False):
+        super().__init__(message)
+        self.retryable = retryable
+
 
 def split_id(document_id, known_series=()):
     """``FCT0023`` -> (``FCT``, ``0023``): by the longest known series that prefixes

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 import requests
 
 from ..api.transport import TimeoutAdapter
-from .reader import MAX_BYTES, EFacturaError
+from .reader import MAX_BYTES, EFacturaError, SourceError
 
 
 class DocumentFolder:
@@ -22,7 +22,7 @@ class DocumentFolder:
             response = self.session.get(urljoin(self.base_url, name), params=params)
             response.raise_for_status()
         except requests.RequestException as err:
-            raise EFacturaError(f"Document source {self.base_url}: {err}") from None
+            raise SourceError(f"Document source {self.base_url}: {err}", retryable=True) from None
         if len(response.content) > MAX_BYTES:
             raise EFacturaError(f"{name} is too large ({len(response.content)} bytes)")
         return response

@@ -11,19 +11,15 @@ from zoneinfo import ZoneInfo
 import requests
 
 from ..api.transport import TimeoutAdapter
-from .reader import MAX_BYTES, EFacturaError
+from .reader import MAX_BYTES, SourceError
 
 DEFAULT_URL = "https://api.anaf.ro/prod/FCTEL/rest"
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 NO_MESSAGES = "Nu exista mesaje"
 
 
-class SpvError(EFacturaError):
+class SpvError(SourceError):
     """SPV refused or failed; ``retryable`` when trying later can help."""
-
-    def __init__(self, message, retryable=False):
-        super().__init__(message)
-        self.retryable = retryable
 
 
 def day_window(day):

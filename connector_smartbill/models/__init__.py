@@ -12,3 +12,5 @@ from . import smartbill_document
 from . import account_move
 from . import smartbill_series_gap
 from . import account_payment
+from . import res_currency_rate
+from . import smartbill_dashboard

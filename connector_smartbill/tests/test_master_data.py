@@ -64,8 +64,8 @@ class TestMasterData(MasterDataCase):
         # 5 SmartBill rates + 3 rates before 1 Aug 2025, VAT excluded and included
         self.assertEqual(len(self.backend.tax_map_ids), 16)
         self.env["smartbill.sync.run"]._cron_refresh()  # the runs end: last successes
-        for stamp in ("taxes", "workpoints", "series", "partners", "products"):
-            self.assertTrue(self.backend[f"{stamp}_imported_at"], stamp)
+        succeeded = self.backend.entity_ids.filtered("last_success").mapped("entity")
+        self.assertEqual(succeeded, ["taxes", "workpoints", "series", "partners", "products"])
         # one call per page of 100 and one per V1 list, not one per record
         self.assertEqual(len(self.sim.requests), 2 + 1 + 2 + 1 + 3 + 1)
 
@@ -86,7 +86,7 @@ class TestMasterData(MasterDataCase):
         self.assertEqual(partner.state_id.country_id.code, "RO")
         self.assertEqual(partner.city, record["city"])
         self.assertEqual(partner.email, record["email"])
-        self.assertEqual(partner.bank_ids.acc_number, record["iban"])
+        self.assertEqual(partner.bank_ids.sanitized_acc_number, record["iban"])
         self.assertEqual(partner.bank_ids.bank_id.name, record["bank"])
         delivery = partner.child_ids.filtered(lambda c: c.type == "delivery")
         self.assertEqual(delivery.street, record["deliveryAddresses"][0]["address"])
@@ -259,7 +259,7 @@ class TestMasterData(MasterDataCase):
         )
         self.dataset.products.append(old)
         with trap_jobs() as trap:
-            self.backend.action_import_products()
+            self.backend._queue_sync("products")
             _results, failures = self.perform_all(trap)
         self.assertEqual(len(failures), 1)
         job, error = failures[0]

@@ -53,7 +53,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         return [path for path in self.sim.requests if "/v3/" in path]
 
     def test_run_counts_then_unchanged_rerun_writes_nothing(self):
-        self.backend.action_import_partners()
+        self.backend._queue_sync("partners")
         self.finish()
         run = self.runs("partners")
         self.assertEqual(run.state, "done")
@@ -71,7 +71,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
 
         partners = self.env["smartbill.res.partner"].search([("backend_id", "=", self.backend.id)])
         written = max(partners.mapped("write_date"))
-        self.backend.action_import_partners()
+        self.backend._queue_sync("partners")
         self.finish()
         again = self.runs("partners")[-1]
         self.assertEqual((again.state, again.job_count), ("done", 1))
@@ -80,7 +80,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.assertEqual(max(partners.mapped("write_date")), written)
 
     def test_dry_run_reports_the_change_and_writes_nothing(self):
-        self.backend.action_import_partners()
+        self.backend._queue_sync("partners")
         self.finish()
         client = self.dataset.clients[0]
         binding = self.env["smartbill.res.partner"].search(
@@ -102,7 +102,10 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.assertEqual(dry.unchanged_count, self.partner_total - 1)
         self.assertEqual(binding.name, old_name)
 
-        self.backend.resync("master", today)
+        wizard = self.env["smartbill.resync.wizard"].create(
+            {"backend_id": self.backend.id, "entity": "master", "date_from": today}
+        )
+        wizard.action_run()
         self.finish()
         real = self.runs("partners")[-1]
         self.assertEqual((real.dry_run, real.updated_count, real.created_count), (False, 1, 0))
@@ -127,7 +130,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
     def test_transient_errors_are_retried_until_the_fault_clears(self):
         for kind in ("500", "502_html", "drop", "truncated"):
             self.sim.inject(kind, "/clients", times=1)
-        self.backend.action_import_partners()
+        self.backend._queue_sync("partners")
         self.finish()
         run = self.runs("partners")
         self.assertEqual((run.state, run.created_count), ("done", self.partner_total))
@@ -139,7 +142,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
     def test_exhausted_retries_fail_then_retry_failed_finishes(self):
         # SmartBill asks to come back in 2 minutes: longer than a job may wait
         self.sim.inject("429", "/tax", times=1, seconds=120)
-        self.backend.action_import_taxes()
+        self.backend._queue_sync("taxes")
         messages = len(self.backend.message_ids)
         self.finish()
         run = self.runs("taxes")[-1]
@@ -202,7 +205,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
             self.assertEqual(self.secrets_in(message.body), [])
 
     def test_runs_and_backends_are_restricted_to_the_users_companies(self):
-        self.backend.action_import_partners()
+        self.backend._queue_sync("partners")
         other = self.env["res.company"].create({"name": "Other SRL"})
         user = self.env["res.users"].create(
             {
@@ -317,7 +320,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
     def test_smartbill_failing_mid_page_leaves_the_page_to_single_jobs(self):
         self.backend.action_import_efactura()
         self.finish()
-        run = self.backend.sync_payment_status()
+        run = self.backend._queue_sync("payments")
         pages = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
         first = min(pages, key=lambda job: (job.priority, job.id))
         invoices = sum(len(job.records) for job in pages)

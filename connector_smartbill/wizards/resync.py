@@ -42,10 +42,30 @@ class SmartBillResyncWizard(models.TransientModel):
             if wizard.date_to and wizard.date_from > wizard.date_to:
                 raise UserError(self.env._("The period ends before it starts."))
 
+    def _entities(self):
+        """The backend's entities this re-sync runs: one, the master data, or
+        everything the backend is configured for."""
+        backend = self.backend_id
+        if self.entity == "master":
+            return list(backend._master_data())
+        if self.entity != "all":
+            return [self.entity]
+        wanted = {
+            "documents": bool(backend.efactura_source_url),
+            "spv": bool(backend.spv_since),
+            "payments": True,
+            "rates": not self.dry_run,  # rates are only added: they have no dry run
+        }
+        return [*backend._master_data(), *(entity for entity, on in wanted.items() if on)]
+
     def action_run(self):
         self.ensure_one()
         until = self.date_to if self.mode == "period" else None
-        runs = self.backend_id.resync(self.entity, self.date_from, until, dry_run=self.dry_run)
+        runs = self.env["smartbill.sync.run"]
+        for entity in self._entities():
+            runs |= self.backend_id._queue_sync(
+                entity, since=self.date_from, until=until, dry_run=self.dry_run
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Dry run") if self.dry_run else self.env._("Re-sync"),
@@ -53,3 +73,17 @@ class SmartBillResyncWizard(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", runs.ids)],
         }
+
+
+class SmartBillBackend(models.Model):
+    _inherit = "smartbill.backend"
+
+    def action_import_since(self):
+        return self._wizard(
+            "smartbill.resync.wizard", self.env._("Import since"), default_mode="since"
+        )
+
+    def action_resync_period(self):
+        return self._wizard(
+            "smartbill.resync.wizard", self.env._("Re-sync a period"), default_mode="period"
+        )

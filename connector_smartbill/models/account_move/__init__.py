@@ -1,2 +1,4 @@
 from . import common
 from . import importer
+from . import mapper
+from . import totals

@@ -55,15 +55,7 @@ class PartnerMapper(Component):
         _vat, cui = split_vat(record.get("vat_code"))
         if not cui:
             return {}
-        partner = self.env["res.partner"].search(
-            [
-                ("vat", "in", [cui, f"RO{cui}", f"RO {cui}"]),
-                ("parent_id", "=", False),
-                ("company_id", "in", [False, self.backend_record.company_id.id]),
-            ],
-            order="id",
-            limit=1,
-        )
+        partner = self.env["res.partner"]._smartbill_find(self.backend_record.company_id, cui)
         return {"odoo_id": partner.id} if partner else {}
 
 
@@ -89,22 +81,9 @@ class PartnerImporter(Component):
         rank = "supplier_rank" if binding.partner_kind == "supplier" else "customer_rank"
         if not partner[rank]:
             partner[rank] = 1
-        self._import_bank_account(partner, record)
+        if record.get("iban"):
+            partner._smartbill_bank_account(record["iban"], record.get("bank"))
         self._import_delivery_addresses(partner, record.get("delivery_addresses") or [])
-
-    def _import_bank_account(self, partner, record):
-        iban = (record.get("iban") or "").replace(" ", "").upper()
-        if not iban or iban in partner.bank_ids.mapped("sanitized_acc_number"):
-            return
-        env = partner.env  # no chatter message nor tracking for imported accounts
-        bank = env["res.bank"]
-        if record.get("bank"):
-            bank = bank.search([("name", "=", record["bank"])], limit=1) or bank.create(
-                {"name": record["bank"]}
-            )
-        env["res.partner.bank"].create(
-            {"partner_id": partner.id, "acc_number": iban, "bank_id": bank.id}
-        )
 
     def _import_delivery_addresses(self, partner, addresses):
         mapper = self.mapper

@@ -2,14 +2,39 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ...jobs import (
-    JobOutcome,
-    describe,
-    identity_without_run,
-    import_each,
-    import_page,
-    smartbill_job,
-)
+from ...jobs import JobOutcome, Pages, describe, smartbill_job
+
+
+class BindingPages(Pages):
+    """Pages of the SmartBill records of one binding model, as ``[external_id,
+    payload]`` pairs read from SmartBill's list."""
+
+    def __init__(self, model, backend, run=None):
+        super().__init__(model.env, run)
+        self.model = model
+        self.backend = backend
+
+    def title(self):
+        return f"Import SmartBill {self.model._description}"
+
+    def label(self, item):
+        return item[0]
+
+    def priority(self, _index):
+        return self.model._smartbill_priority
+
+    def queue_page(self, page, delay):
+        self.model.with_delay(**delay).import_records(self.backend, page, run=self.run)
+
+    def queue_one(self, item, delay):
+        external_id, record = item
+        self.model.with_delay(**delay).import_record(
+            self.backend, external_id, record=record, run=self.run
+        )
+
+    def import_one(self, item):
+        external_id, record = item
+        return self.model._import_record(self.backend, external_id, record)
 
 
 class SmartBillBinding(models.AbstractModel):
@@ -17,7 +42,8 @@ class SmartBillBinding(models.AbstractModel):
 
     Concrete bindings add ``odoo_id`` (``_inherits``) or their own fields, and set
     ``_smartbill_priority`` (jobs of dependencies run first: lower is sooner) and
-    ``_smartbill_entity`` (what their sync runs are about).
+    ``_smartbill_entity`` (what their sync runs are about: a binding that sets it is
+    master data, imported by its batch with the others, see ``smartbill_binding/backend``).
     """
 
     _name = "smartbill.binding"
@@ -58,10 +84,7 @@ class SmartBillBinding(models.AbstractModel):
     @smartbill_job
     def import_record(self, backend, external_id, record=None, force=False, run=None):
         """Job: import one SmartBill record (``record``: its payload, when known)."""
-        with backend.work_on(self._name) as work:
-            importer = work.component(usage="record.importer")
-            text = importer.run(external_id, record=record, force=force)
-        return JobOutcome.of_status(text, importer.status)
+        return self._import_record(backend, external_id, record, force)
 
     @api.model
     @smartbill_job
@@ -69,27 +92,19 @@ class SmartBillBinding(models.AbstractModel):
         """Job: import a page of SmartBill records (``[external_id, payload]`` pairs),
         each in its own savepoint; a record that fails here is queued alone
         (``import_record``)."""
-        with backend.work_on(self._name) as work:
-
-            def import_one(pair):
-                importer = work.component(usage="record.importer")
-                text = importer.run(pair[0], record=pair[1])
-                return JobOutcome.of_status(text, importer.status)
-
-            return import_page(
-                records,
-                import_one,
-                lambda page: import_each(self.env.cr, page, import_one),
-                lambda pair: self._enqueue_record(backend, *pair, run=run),
-            )
+        return BindingPages(self, backend, run).import_page(records)
 
     @api.model
-    def _enqueue_record(self, backend, external_id, record, run=None):
-        self.with_delay(
-            priority=self._smartbill_priority,
-            identity_key=identity_without_run,
-            description=f"Import SmartBill {self._description} {external_id}",
-        ).import_record(backend, external_id, record=record, run=run)
+    def _import_record(self, backend, external_id, record=None, force=False):
+        with backend.work_on(self._name) as work:
+            importer = work.component(usage="record.importer")
+            text = importer.run(external_id, record=record, force=force)
+        return JobOutcome.of_status(text, importer.status)
+
+    @api.model
+    def _queue_pages(self, backend, records, run=None):
+        """One job per page of ``records`` (``(external_id, payload)`` pairs)."""
+        BindingPages(self, backend, run).queue(records)
 
 
 class SmartBillBoundMixin(models.AbstractModel):

@@ -7,7 +7,36 @@ import re
 from odoo import api, fields, models
 
 from ...efactura import EFacturaError, read_files
-from ...jobs import JobOutcome, identity_without_run, import_page, job_pages, smartbill_job
+from ...jobs import JobOutcome, Pages, smartbill_job
+
+
+class DocumentPages(Pages):
+    """Pages of e-Factura documents of one backend: a page's new moves are created
+    together (see the account move importer's ``run_documents``)."""
+
+    def __init__(self, env, run=None, work=None):
+        super().__init__(env, run)
+        self.work = work  # the backend's work context on smartbill.account.move
+
+    def title(self):
+        return self.env._("Import e-Factura documents")
+
+    def label(self, item):
+        return item.name
+
+    def queue_page(self, page, delay):
+        page.with_delay(**delay).import_documents(run=self.run)
+
+    def queue_one(self, item, delay):
+        item.with_delay(**delay).import_document(run=self.run)
+
+    def import_one(self, item):
+        importer = self.work.component(usage="record.importer")
+        text = importer.run_document(item)
+        return JobOutcome.of_status(text, importer.status, importer.error_class)
+
+    def import_here(self, items):
+        return self.work.component(usage="record.importer").run_documents(items)
 
 
 class SmartBillDocument(models.Model):
@@ -114,26 +143,11 @@ class SmartBillDocument(models.Model):
 
     def enqueue_import(self, run=None):
         """One job per page of documents (``import_documents``)."""
-        pages = job_pages(self, self.env._("Import e-Factura documents"), lambda p: p[0].name)
-        for page, delay in pages:
-            page.with_delay(**delay).import_documents(run=run)
-
-    def _enqueue_alone(self, run=None):
-        self.ensure_one()
-        self.with_delay(
-            priority=20,
-            identity_key=identity_without_run,
-            description=self.env._("Import e-Factura %s", self.name),
-        ).import_document(run=run)
+        DocumentPages(self.env, run).queue(self)
 
     def _work(self):
         backend = self.backend_id.ensure_one()
         return backend.with_company(backend.company_id).work_on("smartbill.account.move")
-
-    def _import(self, work):
-        importer = work.component(usage="record.importer")
-        text = importer.run_document(self)
-        return JobOutcome.of_status(text, importer.status, importer.error_class)
 
     @smartbill_job
     def import_documents(self, run=None):
@@ -141,12 +155,7 @@ class SmartBillDocument(models.Model):
         together; a document that cannot be imported here is queued alone
         (``import_document``)."""
         with self._work() as work:
-            return import_page(
-                self,
-                lambda document: document._import(work),
-                work.component(usage="record.importer").run_documents,
-                lambda document: document._enqueue_alone(run),
-            )
+            return DocumentPages(self.env, run, work).import_page(self)
 
     @smartbill_job
     def import_document(self, run=None):
@@ -155,7 +164,7 @@ class SmartBillDocument(models.Model):
         it is written."""
         self.ensure_one()
         with self._work() as work:
-            return self._import(work)
+            return DocumentPages(self.env, run, work).import_one(self)
 
     def action_retry(self):
         """Import the failed documents again, in a new sync run."""

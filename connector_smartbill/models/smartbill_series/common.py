@@ -38,3 +38,9 @@ class SmartBillSeries(models.Model):
         help="Invoices of this series are booked in this journal (default: the first sale "
         "journal of the company).",
     )
+
+
+class SmartBillBackend(models.Model):
+    _inherit = "smartbill.backend"
+
+    series_ids = fields.One2many("smartbill.series", "backend_id")

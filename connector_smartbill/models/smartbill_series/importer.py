@@ -29,3 +29,11 @@ class SeriesMapper(Component):
     _apply_on = "smartbill.series"
 
     direct = [("name", "name"), ("type", "series_type"), ("next_number", "next_number")]
+
+
+class SeriesBatchImporter(Component):
+    """A company has a few series: imported in the batch's own job."""
+
+    _name = "smartbill.series.batch.importer"
+    _inherit = "smartbill.direct.batch.importer"
+    _apply_on = "smartbill.series"

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 from ...api import NotFoundError
-from ...exceptions import api_errors
+from ...exceptions import job_errors
 
 
 class SmartBillSeriesGap(models.Model):
@@ -69,7 +69,7 @@ class SmartBillSeriesGap(models.Model):
                 if gap.state == "not_in_smartbill":  # a deleted number stays deleted
                     counts["not_in_smartbill"] += 1
                     continue
-                with api_errors():
+                with job_errors():
                     try:
                         status = client.payment_status(series.name, number)
                         values = {

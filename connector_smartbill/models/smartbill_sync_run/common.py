@@ -3,18 +3,6 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
-ENTITIES = [
-    ("taxes", "VAT rates"),
-    ("workpoints", "Workpoints"),
-    ("series", "Series"),
-    ("partners", "Partners"),
-    ("products", "Products"),
-    ("documents", "e-Factura documents"),
-    ("spv", "ANAF SPV"),
-    ("payments", "Payment status"),
-    ("completeness", "Completeness"),
-    ("rates", "BNR rates"),
-]
 SOURCES = [
     ("v1", "SmartBill API V1"),
     ("v3", "SmartBill API V3"),
@@ -40,7 +28,7 @@ class SmartBillSyncRun(models.Model):
         "smartbill.backend", required=True, ondelete="cascade", index=True, readonly=True
     )
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
-    entity = fields.Selection(ENTITIES, required=True, readonly=True)
+    entity = fields.Selection(selection="_selection_entity", required=True, readonly=True)
     source = fields.Selection(SOURCES, readonly=True)
     date_from = fields.Date("From", readonly=True)
     date_to = fields.Date("To", readonly=True)
@@ -79,6 +67,9 @@ class SmartBillSyncRun(models.Model):
         "smartbill.sync.run.failure", "run_id", "Failed records and retries", readonly=True
     )
     summary = fields.Char(compute="_compute_summary")
+
+    def _selection_entity(self):
+        return list(self.env["smartbill.backend"]._sync_entities().items())
 
     @api.depends("entity", "date_from", "date_to", "started")
     def _compute_display_name(self):

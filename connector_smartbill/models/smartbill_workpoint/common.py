@@ -34,3 +34,9 @@ class SmartBillWorkpoint(models.Model):
         help="Attributes the documents issued through this workpoint's series.",
     )
     series_ids = fields.One2many("smartbill.series", "workpoint_id")
+
+
+class SmartBillBackend(models.Model):
+    _inherit = "smartbill.backend"
+
+    workpoint_ids = fields.One2many("smartbill.workpoint", "backend_id", "Workpoints")

@@ -48,3 +48,11 @@ class WorkpointMapper(Component):
                 {"name": record["name"], "plan_id": plan.id, "company_id": company.id}
             )
         return {"analytic_account_id": account.id}
+
+
+class WorkpointBatchImporter(Component):
+    """A company has a few workpoints: imported in the batch's own job."""
+
+    _name = "smartbill.workpoint.batch.importer"
+    _inherit = "smartbill.direct.batch.importer"
+    _apply_on = "smartbill.workpoint"

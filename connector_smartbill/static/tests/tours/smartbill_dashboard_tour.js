@@ -24,8 +24,9 @@ registry.category("web_tour.tours").add("smartbill_import_now", {
             run: "click",
         },
         {
-            content: "Import partners now",
-            trigger: "button[name='action_import_partners']",
+            content: "Import partners now, from their row in what the backend synchronises",
+            trigger:
+                ".o_field_widget[name='entity_ids'] tr:contains('SmartBill Partner') button[name='action_sync_now']",
             run: "click",
         },
         {

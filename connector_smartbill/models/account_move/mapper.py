@@ -1,0 +1,277 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The values of a move from its e-Factura document: header, lines, discounts, taxes,
+partner, currency and rate. Integrators change how a document is booked here (the
+importer's ``_move_values`` and the lookups it calls)."""
+
+from decimal import Decimal
+
+from odoo import Command
+
+from odoo.addons.component.core import Component
+
+from ...components.mapper import country_for, state_for
+from ...exceptions import InvalidRecordError
+
+# UN/ECE Recommendation 20 unit codes -> Odoo units
+UNIT_CODES = {
+    "H87": "uom.product_uom_unit",
+    "C62": "uom.product_uom_unit",
+    "EA": "uom.product_uom_unit",
+    "XPP": "uom.product_uom_unit",
+    "SET": "uom.product_uom_unit",
+    "MON": "uom.product_uom_unit",
+    "KGM": "uom.product_uom_kgm",
+    "GRM": "uom.product_uom_gram",
+    "LTR": "uom.product_uom_litre",
+    "MTR": "uom.product_uom_meter",
+    "MTK": "uom.product_uom_square_meter",
+    "MTQ": "uom.product_uom_cubic_meter",
+    "HUR": "uom.product_uom_hour",
+    "DAY": "uom.product_uom_day",
+    "KMT": "uom.product_uom_km",
+    "TNE": "uom.product_uom_ton",
+}
+# which SmartBill 0 % rate a UBL VAT category stands for
+CATEGORY_TAX_NAMES = {"AE": "Taxare inversa", "Z": "SDD", "E": "SFDD"}
+MOVE_TYPES = {
+    ("sale", False): "out_invoice",
+    ("sale", True): "out_refund",
+    ("purchase", False): "in_invoice",
+    ("purchase", True): "in_refund",
+}
+
+
+class AccountMoveValues(Component):
+    _inherit = "smartbill.account.move.importer"
+
+    # -- values ------------------------------------------------------------------------------
+    def _move_values(self, doc, use):
+        backend = self.backend_record
+        partner = self._partner(doc.buyer if use == "sale" else doc.seller)
+        self._non_deductible = use == "purchase" and partner.smartbill_vat_non_deductible
+        # a storno invoice (380 with negative amounts) is a credit note with positive ones
+        sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
+        refund = doc.is_credit_note or sign < 0
+        series = backend.series_ids.filtered(lambda s: s.name == doc.series)[:1]
+        analytic = series.workpoint_id.analytic_account_id
+        lines = [
+            values
+            for line in doc.lines
+            for values in self._line_values(doc, line, sign, use, analytic)
+        ]
+        lines += [
+            self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, use, analytic)
+            for index, allowance in enumerate(doc.allowances, start=1)
+        ]
+        values = {
+            "backend_id": backend.id,
+            "company_id": backend.company_id.id,
+            "move_type": MOVE_TYPES[use, refund],
+            "partner_id": partner.id,
+            "partner_bank_id": self._supplier_bank(partner, doc).id if use == "purchase" else False,
+            "invoice_date": doc.issue_date,
+            "invoice_date_due": doc.due_date or doc.issue_date,
+            "currency_id": self._currency(doc.currency).id,
+            "journal_id": (series.journal_id or self._default_journal(use)).id,
+            "narration": "\n".join(doc.notes) or False,
+            "ref": doc.id if use == "purchase" else (doc.order_ref or False),
+            "invoice_line_ids": [Command.create(v) for v in lines],
+            "x_smartbill_id": self.external_id,
+            "x_smartbill_series": doc.series,
+            "x_smartbill_number": doc.number,
+            "x_smartbill_company_vat_code": backend.company_vat_code,
+            "x_smartbill_partner_vat_code": (doc.seller.vat or doc.seller.cui)
+            if use == "purchase"
+            else False,
+            "contract_ref": doc.contract_ref,
+            "order_ref": doc.order_ref,
+            "reversed_entry_id": self._original().odoo_id.id,
+            "credited_ref": self.credited,
+        }
+        rate = self._company_rate(doc)
+        if rate:
+            values["invoice_currency_rate"] = rate
+        return values
+
+    def _line_values(self, doc, line, sign, use, analytic):
+        """The invoice line, and one line per line allowance or charge, so that each
+        amount is the XML's to the ban."""
+        quantity, price = line.quantity * sign, line.price_per_unit
+        # the line's amount before its allowances and charges, as the XML states it
+        gross = (
+            line.line_amount
+            + sum(a.amount for a in line.allowances if not a.is_charge)
+            - sum(a.amount for a in line.allowances if a.is_charge)
+        ) * sign
+        label = line.name if not line.description else f"{line.name}\n{line.description}"
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        if round(price, digits) != price or abs(line.quantity * price) != abs(gross):
+            # Odoo would round the unit price, or add up unrounded line amounts where
+            # EN 16931 rounds each line: book the line's exact amount as one unit, with
+            # its real quantity and price in the label
+            label = f"{label}\n{line.quantity} x {price}"
+            quantity, price = Decimal(1 if gross >= 0 else -1), abs(gross)
+        common = {
+            "tax_ids": [Command.set(self._tax(doc, line.tax_category, line.tax_percent, use).ids)],
+            "analytic_distribution": {str(analytic.id): 100} if analytic else False,
+        }
+        values = [
+            {
+                **common,
+                "name": label,
+                "product_id": self._product(line.seller_item_code, use).id,
+                "product_uom_id": self._uom(line.unit_code).id,
+                "quantity": float(quantity),
+                "price_unit": float(price),
+                "x_smartbill_line_id": f"{doc.id}/{line.id}",
+            }
+        ]
+        for index, allowance in enumerate(line.allowances, start=1):
+            values.append(
+                {
+                    **common,
+                    "name": allowance.reason or self.env._("Discount: %s", line.name),
+                    "quantity": float(sign),
+                    "price_unit": float(
+                        allowance.amount if allowance.is_charge else -allowance.amount
+                    ),
+                    "x_smartbill_line_id": f"{doc.id}/{line.id}/A{index}",
+                }
+            )
+        return values
+
+    def _allowance_values(self, doc, line_id, allowance, sign, use, analytic):
+        """A document-level allowance (discount) or charge as a line of its own."""
+        tax = self._tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0, use)
+        return {
+            "name": allowance.reason or self.env._("Discount"),
+            "quantity": float(sign),
+            "price_unit": float(allowance.amount if allowance.is_charge else -allowance.amount),
+            "tax_ids": [Command.set(tax.ids)],
+            "analytic_distribution": {str(analytic.id): 100} if analytic else False,
+            "x_smartbill_line_id": line_id,
+        }
+
+    # -- lookups -----------------------------------------------------------------------------
+    def _lookup(self, key, find):
+        """``find()``, once per ``key`` for the documents of a page."""
+        if key not in self._lookups:
+            self._lookups[key] = find()
+        return self._lookups[key]
+
+    def _tax(self, doc, category, percent, use):
+        if category == "O":  # outside the scope of VAT
+            return self.env["account.tax"]
+        return self._lookup(
+            ("tax", doc.issue_date, category, percent, use, self._non_deductible),
+            lambda: self.env["smartbill.tax.map"].tax_for(
+                self.backend_record,
+                doc.issue_date,
+                percent,
+                use=use,
+                name=CATEGORY_TAX_NAMES.get(category),
+                non_deductible=self._non_deductible,
+            ),
+        )
+
+    def _uom(self, code):
+        xmlid = UNIT_CODES.get(code)
+        uom = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        if not uom:
+            raise InvalidRecordError(self.env._("e-Factura unit code %s has no Odoo unit.", code))
+        return uom
+
+    def _product(self, code, use):
+        """The company's own product by the seller's item code (a supplier's codes are
+        not ours)."""
+        if not code or use != "sale":
+            return self.env["product.product"]
+        return self._lookup(
+            ("product", code),
+            lambda: self.env["product.product"].search(
+                [
+                    ("default_code", "=", code),
+                    ("company_id", "in", [False, self.backend_record.company_id.id]),
+                ],
+                limit=1,
+            ),
+        )
+
+    def _partner(self, party):
+        """The SmartBill partner with this CUI, an Odoo partner with this VAT, else a new
+        partner flagged "created from e-Factura"."""
+        company = self.backend_record.company_id
+        partners = self.env["res.partner"].with_context(active_test=False)
+        if party.cui or party.vat:
+            partner = partners._smartbill_find(company, party.cui, party.vat)
+        else:  # a private person: by name
+            partner = partners.search(
+                [
+                    ("name", "=", party.name),
+                    ("vat", "=", False),
+                    ("parent_id", "=", False),
+                    ("company_id", "in", [False, company.id]),
+                ],
+                order="id",
+                limit=1,
+            )
+        if partner:
+            return partner
+        country = country_for(self.env, party.country)
+        return partners.with_context(no_vat_validation=True).create(
+            {
+                "name": party.name,
+                "vat": party.vat or False,
+                "is_company": bool(party.vat),
+                "company_registry": party.registration or False,
+                "street": party.street or False,
+                "city": party.city or False,
+                "country_id": country.id,
+                "state_id": state_for(self.env, country, party.county).id,
+                "email": party.email or False,
+                "phone": party.phone or False,
+                "smartbill_from_efactura": True,
+            }
+        )
+
+    def _supplier_bank(self, partner, doc):
+        """The supplier's IBAN from the bill, as its bank account."""
+        if not doc.payee_ibans:
+            return self.env["res.partner.bank"]
+        return partner._smartbill_bank_account(doc.payee_ibans[0])
+
+    def _currency(self, code):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", code)], limit=1)
+        )
+        if not currency:
+            raise InvalidRecordError(self.env._("Unknown currency %s.", code))
+        if not currency.active:
+            currency.active = True
+        return currency
+
+    def _company_rate(self, doc):
+        """Odoo's per-invoice rate (document currency per company currency unit) from the
+        RON rate SmartBill used, so company-currency amounts are SmartBill's book values."""
+        company_currency = self.backend_record.company_id.currency_id
+        if doc.currency == company_currency.name or company_currency.name != "RON":
+            return None
+        if not doc.exchange_rate:
+            raise InvalidRecordError(
+                self.env._(
+                    "Document %(doc)s in %(currency)s states no exchange rate and no VAT in "
+                    "RON.",
+                    doc=doc.id,
+                    currency=doc.currency,
+                )
+            )
+        return float(1 / doc.exchange_rate)
+
+    def _default_journal(self, use):
+        return self.env["account.journal"].search(
+            [("type", "=", use), ("company_id", "=", self.backend_record.company_id.id)],
+            limit=1,
+        )

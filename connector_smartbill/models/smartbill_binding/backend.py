@@ -1,0 +1,67 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+from odoo.addons.queue_job.delay import chain, group
+
+from ...jobs import identity_without_run
+
+
+class SmartBillBackend(models.Model):
+    """Master data: every binding that declares a ``_smartbill_entity`` is synchronised
+    by its batch import, VAT rates first (products need them), the rest side by side."""
+
+    _inherit = "smartbill.backend"
+
+    def _master_data(self):
+        """``{entity: binding model}`` of the master data, dependencies first."""
+        children = self.env.registry["smartbill.binding"]._inherit_children
+        models_ = sorted(
+            (self.env[name] for name in children if self.env[name]._smartbill_entity),
+            key=lambda model: model._smartbill_priority,
+        )
+        return {model._smartbill_entity: model for model in models_}
+
+    def _sync_entities(self):
+        entities = super()._sync_entities()
+        entities.update({key: model._description for key, model in self._master_data().items()})
+        return entities
+
+    def _queue_sync(self, entity, since=None, until=None, dry_run=False):
+        model = self._master_data().get(entity)
+        if model is None:
+            return super()._queue_sync(entity, since=since, until=until, dry_run=dry_run)
+        run = self._new_run(entity, model._smartbill_source, dry_run=dry_run)
+        self._batch(model, run).delay()
+        return run
+
+    def _batch(self, model, run):
+        """The delayable batch import of binding ``model`` for this backend, in ``run``."""
+        return model.delayable(
+            priority=model._smartbill_priority,
+            identity_key=identity_without_run,
+            description=self.env._(
+                "SmartBill %(what)s of %(backend)s", what=model._description, backend=self.name
+            ),
+        ).import_batch(self, run=run)
+
+    def _master_data_chain(self):
+        """VAT rates first (products need them), then the rest side by side."""
+        self.ensure_one()
+        taxes = self.delayable(priority=1, identity_key=identity_without_run).import_taxes(
+            run=self._new_run("taxes", "v1")
+        )
+        batches = (
+            self._batch(model, self._new_run(entity, model._smartbill_source))
+            for entity, model in self._master_data().items()
+        )
+        return chain(taxes, group(*batches))
+
+    def action_import_master_data(self):
+        for backend in self:
+            backend._master_data_chain().delay()
+        return self._notify_queued(self.env._("Master data import queued."))
+
+    @api.model
+    def _cron_import_master_data(self):
+        self.search([("active", "=", True)]).action_import_master_data()
