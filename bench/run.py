@@ -226,7 +226,7 @@ def bench(size, db, port, window, workers, only=PHASES):
     dataset = generate(preset, seed=7, invoices=invoices)
     recreate_database(db)
     subprocess.run(
-        odoo_command(odoo_src(), db, "-i", "connector_smartbill,l10n_ro"),
+        odoo_command(odoo_src(), db, "-i", "connector_smartbill"),
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -67,31 +67,9 @@ def setup_company(env, dataset):
     return company
 
 
-def map_vat_rates(backend):
-    """The accountant's choice: goods taxes of the chart for every SmartBill rate, and
-    price-included copies for retail prices; 0 % rates as exempt goods."""
-    env = backend.env
-    taxes = env["account.tax"].search([("company_id", "=", backend.company_id.id)])
-
-    def goods(rate, use):
-        return taxes.filtered(
-            lambda t: t.type_tax_use == use and t.amount == rate and t.name.endswith("G")
-        )[:1]
-
-    included = {}
-    for row in backend.tax_map_ids:
-        sale, purchase = goods(row.percentage, "sale"), goods(row.percentage, "purchase")
-        if row.vat_included and sale and row.percentage:
-            if row.percentage not in included:
-                included[row.percentage] = sale.copy(
-                    {"name": f"{sale.name} incl.", "price_include_override": "tax_included"}
-                )
-            sale = included[row.percentage]
-        row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
-
-
 def create_backend(registry, dataset, sim):
-    """The Romanian company and its backend pointing at the simulator, VAT mapped."""
+    """The Romanian company and its backend pointing at the simulator; its VAT mapping is
+    the connector's pre-fill (l10n_ro's taxes by their template ids), nothing by hand."""
     with registry.cursor() as cr:
         env = superuser_env(cr)
         company = setup_company(env, dataset)
@@ -114,10 +92,10 @@ def create_backend(registry, dataset, sim):
         company.tax_calculation_rounding_method = "round_globally"
         backend.action_test_connection()
         backend.import_taxes()
-        map_vat_rates(backend)
         backend_id, state = backend.id, backend.connection_state
         connection = backend.connection_message.replace("\n", " ")
-        taxes = len(backend.tax_map_ids)
+        rows = backend.tax_map_ids
+        taxes = (len(rows), len(rows.filtered(lambda r: r.sale_tax_id and r.purchase_tax_id)))
     return backend_id, state, connection, taxes
 
 
@@ -248,7 +226,10 @@ def main():
         print(f"simulator        {sim.url} (company {dataset.cif})")
         print(f"company          {dataset.company_name}, Romanian chart of accounts, RON")
         print(f"test connection  {state}: {connection}")
-        print(f"VAT mapping      {taxes} rows, mapped to the chart's goods taxes")
+        print(
+            f"VAT mapping      {taxes[0]} rows, {taxes[1]} pre-filled with l10n_ro's taxes "
+            "(by their template ids, nothing by hand)"
+        )
         ok = state == "ok"
         days = sorted(m["data_creare"][:8] for m in dataset.spv_messages())
         since, until = (date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in (days[0], days[-1]))

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_check
 import psycopg2
 from psycopg2 import sql
 
@@ -147,8 +148,10 @@ def cmd_test(args):
         failed, errors, total = 0, 1, 0
     bad = failed + errors
     summary = f"odoo: {max(total - bad, 0)} passed, {bad} failed"
+    cli_problems = cli_check.check(src, args.db) if total else ["not run"]
+    summary += "\ncli: " + ("smartbill_import as documented" if not cli_problems else "FAILED")
     (venv / "odoo-test.summary").write_text(summary + "\n")
-    reasons = []
+    reasons = [f"smartbill_import: {problem}" for problem in cli_problems]
     if code:
         reasons.append(f"odoo-bin exited with {code}")
     if total == 0:

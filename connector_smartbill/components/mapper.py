@@ -5,6 +5,8 @@ import unicodedata
 from odoo.addons.component.core import AbstractComponent
 from odoo.addons.connector.components.mapper import mapping
 
+from ..efactura import is_placeholder
+
 # SmartBill writes countries by their Romanian name or ISO code.
 COUNTRY_NAMES_RO = {
     "romania": "RO",
@@ -35,7 +37,6 @@ COUNTRY_NAMES_RO = {
     "serbia": "RS",
     "turcia": "TR",
 }
-NO_VAT = {"", "-", "0"}
 
 
 def plain(text):
@@ -54,7 +55,7 @@ def split_vat(vat_code):
     ``-`` or zeros mean a private person without a VAT number.
     """
     value = (vat_code or "").replace(" ", "").upper()
-    if value in NO_VAT or set(value) == {"0"} or (value.isdigit() and len(value) == 13):
+    if is_placeholder(value) or (value.isdigit() and len(value) == 13):
         return False, None
     digits = value.removeprefix("RO")
     return value, digits if digits.isdigit() else None

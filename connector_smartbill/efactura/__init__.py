@@ -1,17 +1,28 @@
 """Plain-Python e-Factura (UBL 2.1 CIUS-RO) reader (no Odoo import)."""
 
-from .reader import MAX_BYTES, EFacturaError, SourceError, parse, read_files, split_id
+from .reader import (
+    MAX_BYTES,
+    AnafRefusalError,
+    EFacturaError,
+    SourceError,
+    is_placeholder,
+    parse,
+    read_files,
+    split_id,
+)
 from .schemas import AllowanceCharge, Document, Line, Party, TaxSubtotal
 
 __all__ = [
     "MAX_BYTES",
     "AllowanceCharge",
+    "AnafRefusalError",
     "Document",
     "EFacturaError",
     "Line",
     "Party",
     "SourceError",
     "TaxSubtotal",
+    "is_placeholder",
     "parse",
     "read_files",
     "split_id",

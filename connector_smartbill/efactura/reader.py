@@ -19,6 +19,10 @@ from .schemas import CREDIT_NOTE, AllowanceCharge, Document, Line, Party, TaxSub
 MAX_BYTES = 20 * 1024 * 1024
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+# ANAF's answer to an upload it refused: the file an SPV "ERORI FACTURA" message holds
+ANAF_NS = "mfp:anaf:dgti:efactura:mesajEroriFactuta:v1"
+ANAF_ERRORS = f"{{{ANAF_NS}}}header"
+ANAF_ERROR = f"{{{ANAF_NS}}}Error"
 ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "Invoice",
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "CreditNote",
@@ -35,6 +39,16 @@ class EFacturaError(ValueError):
     retryable = False  # the same file gives the same error
 
 
+class AnafRefusalError(EFacturaError):
+    """ANAF's error file for an invoice it refused: ``index`` (ANAF's upload index) and
+    ``errors`` (ANAF's messages) say which and why."""
+
+    def __init__(self, index, errors):
+        self.index = index
+        self.errors = errors
+        super().__init__(f"ANAF refused the invoice uploaded as {index}: {'; '.join(errors)}")
+
+
 class SourceError(EFacturaError):
     """A source of documents (ANAF's SPV, a web folder) failed or refused; ``retryable``
     when trying later can help."""
@@ -42,6 +56,13 @@ class SourceError(EFacturaError):
     def __init__(self, message, retryable=False):
         super().__init__(message)
         self.retryable = retryable
+
+
+def is_placeholder(value):
+    """Whether an identifier stands for none: empty, ``-``, ``0`` or zeros (the CNP
+    ``0000000000000`` of a private buyer), which must not be stored as one."""
+    text = (value or "").strip()
+    return not text.strip("-0 ")
 
 
 def split_id(document_id, known_series=()):
@@ -119,11 +140,16 @@ class _Node:
             raise EFacturaError(f"{self.path}/{xpath} is not a date: {value!r}") from None
 
 
+def _identifier(node, xpath):
+    value = node.text(xpath)
+    return None if is_placeholder(value) else value
+
+
 def _party(node):
     party = node.must("cac:Party")
-    vat = party.text("cac:PartyTaxScheme/cbc:CompanyID")
-    legal = party.text("cac:PartyLegalEntity/cbc:CompanyID")
-    ident = party.text("cac:PartyIdentification/cbc:ID")
+    vat = _identifier(party, "cac:PartyTaxScheme/cbc:CompanyID")
+    legal = _identifier(party, "cac:PartyLegalEntity/cbc:CompanyID")
+    ident = _identifier(party, "cac:PartyIdentification/cbc:ID")
     candidates = [v.replace(" ", "").upper() for v in (vat, ident, legal) if v]
     cui = next(
         (
@@ -203,6 +229,9 @@ def parse(xml, known_series=()):
     if tree.docinfo.doctype:
         raise EFacturaError("XML with a DOCTYPE is refused (e-Factura files have none)")
     root = tree.getroot()
+    if root.tag == ANAF_ERRORS:
+        errors = (" ".join(e.get("errorMessage", "").split()) for e in root.iter(ANAF_ERROR))
+        raise AnafRefusalError(root.get("Index_incarcare"), [error for error in errors if error])
     kind = ROOTS.get(root.tag)
     if kind is None:
         raise EFacturaError(f"Not a UBL Invoice or CreditNote: root element is {root.tag}")

@@ -1,5 +1,6 @@
 """The canonical e-Factura document: what an invoice says, typed, independent of UBL."""
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -95,6 +96,11 @@ class Document(Canonical):
     tax_amount: Decimal  # VAT in the document's currency
     tax_amount_ron: Decimal | None = None  # VAT in RON (BT-111) for foreign documents
     exchange_rate: Decimal | None = None  # RON per currency unit, when stated or derivable
+
+    def digest(self):
+        """A digest of what the document says (not of its bytes: a signed copy or a
+        re-download of the same invoice has the same)."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     def summary(self):
         """The keys of ``python -m connector_smartbill.efactura`` (documented in README)."""

@@ -2,3 +2,4 @@ from . import test_backend, test_concurrency, test_master_data
 from . import test_invoices
 from . import test_operations
 from . import test_dashboard_tour
+from . import test_real_documents

@@ -70,7 +70,7 @@ class TestBackend(SmartBillCase):
             self.assertRaises(IntegrityError),
             self.env.cr.savepoint(),
         ):
-            self.env["smartbill.backend"].create({"name": "x", "company_vat_code": "RO1"})
+            self.env["smartbill.backend"].create({"name": "x"})
 
     def test_cif_normalisation(self):
         values = {
@@ -132,5 +132,5 @@ class TestBackend(SmartBillCase):
         self.backend.v1_token = False
         self.backend.action_test_connection()
         self.assertEqual(
-            self.backend.connection_message, "Backend SmartBill test has no V1 API token."
+            self.backend.connection_message, "Backend SmartBill test has no V1 e-mail and token."
         )

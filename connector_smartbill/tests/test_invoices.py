@@ -43,32 +43,20 @@ class RomanianCompanyCase(MasterDataCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # the VAT mapping as the connector pre-fills it on l10n_ro's chart: nothing by hand
         cls.backend.import_taxes()
-        cls.reverse_charge, cls.reverse_charge_purchase = (
-            cls.env["account.tax"].create(
-                {
-                    "name": f"Taxare inversa {use}",
-                    "amount": 0,
-                    "amount_type": "percent",
-                    "type_tax_use": use,
-                    "company_id": cls.company.id,
-                }
-            )
-            for use in ("sale", "purchase")
-        )
-        for row in cls.backend.tax_map_ids:
-            rate, included = int(row.percentage), row.vat_included and row.percentage > 0
-            if row.name == "Taxare inversa":
-                sale, purchase = cls.reverse_charge, cls.reverse_charge_purchase
-            else:
-                sale = cls.taxes.get(("sale", rate, included), cls.env["account.tax"])
-                purchase = cls.taxes.get(("purchase", rate, False), cls.env["account.tax"])
-            row.write({"sale_tax_id": sale.id, "purchase_tax_id": purchase.id})
+        cls.reverse_charge = cls.chart_tax("tvati")
+        cls.reverse_charge_purchase = cls.chart_tax("tvatip21")
         with trap_jobs() as trap:
             cls.backend.action_import_master_data()
             _results, failures = cls.perform_all(trap)
         if failures:
             raise AssertionError(f"Master data import failed: {failures}")
+
+    @classmethod
+    def chart_tax(cls, template):
+        """The company's tax of l10n_ro's template ``template``."""
+        return cls.env.ref(f"account.{cls.company.id}_{template}")
 
     @classmethod
     def import_folder(cls):
@@ -81,8 +69,12 @@ class RomanianCompanyCase(MasterDataCase):
             raise AssertionError(f"Import failed: {failures}")
 
     def binding(self, invoice_id):
+        """The binding of SmartBill's invoice, credit note or storno ``invoice_id``."""
         return self.env["smartbill.account.move"].search(
-            [("backend_id", "=", self.backend.id), ("external_id", "=", invoice_id)]
+            [
+                ("backend_id", "=", self.backend.id),
+                ("external_id", "in", [invoice_id, f"{invoice_id}/381"]),
+            ]
         )
 
     def upload(self, name, content):
@@ -178,7 +170,9 @@ class TestInvoices(RomanianCompanyCase):
         )
         self.assertEqual(move.partner_id, partner)
         self.assertFalse(partner.smartbill_from_efactura)
-        self.assertEqual(move.journal_id.type, "sale")
+        # named with its legal number, in its series' own sale journal
+        self.assertEqual((move.name, move.payment_reference), (invoice["id"],) * 2)
+        self.assertEqual((move.journal_id.type, move.journal_id.code), ("sale", invoice["series"]))
         self.assertIn(f"seria {invoice['series']}", str(move.narration))
 
     def test_reverse_charge_lines_use_the_mapped_tax(self):
@@ -310,9 +304,19 @@ class TestInvoices(RomanianCompanyCase):
         invoice = next(i for i in self.imported() if i["kind"] == "invoice")
         binding = self.binding(invoice["id"])
         total = binding.amount_total
+        # another note only: the same amounts and lines, nothing to review
         xml = self.dataset.invoice_xml(invoice).replace(b"Factura emisa", b"Factura corectata")
-        self.upload("reissued.xml", xml)
+        self.assertEqual(self.upload("renoted.xml", xml).move_id, binding.odoo_id)
+        self.assertFalse(binding.review_message)
+        # another total: flagged with both values, the posted move left as it is
+        payable = f">{invoice['total']:.2f}</cbc:TaxInclusiveAmount>"
+        other = f">{invoice['total'] + 1:.2f}</cbc:TaxInclusiveAmount>"
+        self.upload("reissued.xml", xml.replace(payable.encode(), other.encode()))
         self.assertIn("other content", binding.review_message)
+        self.assertIn(
+            f"total: in Odoo {total:.2f}, in the document {invoice['total'] + 1:.2f}",
+            binding.review_message,
+        )
         self.assertEqual(binding.amount_total, total)
         self.assertEqual(binding.state, "posted")
 
@@ -321,8 +325,7 @@ class TestInvoices(RomanianCompanyCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
             move.copy(
                 {
-                    "x_smartbill_series": move.x_smartbill_series,
-                    "x_smartbill_number": move.x_smartbill_number,
+                    "x_smartbill_id": move.x_smartbill_id,
                     "x_smartbill_company_vat_code": move.x_smartbill_company_vat_code,
                 }
             )
@@ -634,15 +637,16 @@ class TestPaymentStatus(RomanianCompanyCase):
         binding.sync_payment_status()
         return binding
 
-    def open_invoice(self, share):
-        return next(
+    def open_invoice(self, share, index=0):
+        """The ``index``-th RON invoice (no credit note) SmartBill says paid by ``share``."""
+        return [
             i
             for i in self.dataset.invoices.values()
             if i["kind"] == "invoice"
             and i["currency"] == "RON"
             and i["paid"] == (i["total"] * share).quantize(Decimal("0.01"))
             and not any(n["billingReference"] == i["id"] for n in self.dataset.invoices.values())
-        )
+        ][index]
 
     def test_partial_then_full_payment(self):
         invoice = self.open_invoice(Decimal("0.5"))
@@ -754,7 +758,11 @@ class TestPaymentStatus(RomanianCompanyCase):
             f"{second['issueDate']:%d.%m.%Y};OP 778;Ordin plata;{second['total']};RON;"
             f"{second['id']};Client",
         ]
-        self.assertEqual(self.import_report(rows), "2 payments created, 0 already imported.")
+        self.assertEqual(
+            self.import_report(rows),
+            "2 payments created, 0 payments of the status sync dated as the report says, 0 "
+            "already imported.",
+        )
         receipt = self.binding(first["id"]).payment_binding_ids
         self.assertEqual((receipt.x_smartbill_series, receipt.x_smartbill_number), ("CHT", "0012"))
         cash = self.env["account.journal"].search(
@@ -766,21 +774,32 @@ class TestPaymentStatus(RomanianCompanyCase):
         self.assertEqual(transfer.journal_id.type, "bank")
         for invoice in (first, second):
             self.assertEqual(self.binding(invoice["id"]).amount_residual, 0)
-        self.assertEqual(self.import_report(rows), "0 payments created, 2 already imported.")
+        self.assertEqual(
+            self.import_report(rows),
+            "0 payments created, 0 payments of the status sync dated as the report says, 2 "
+            "already imported.",
+        )
 
     def test_status_sync_then_report_of_the_same_money_is_one_payment(self):
         invoice = self.open_invoice(Decimal("0.5"))
         binding = self.sync(invoice)
         status_payment = binding.payment_binding_ids
+        # SmartBill's status has no date: the day the connector first saw it paid
+        self.assertEqual(status_payment.date, fields.Date.context_today(status_payment))
+        self.assertEqual(status_payment.date_source, "status")
+        state = status_payment.state
         self.import_report(
             [
                 f"{invoice['issueDate']:%d.%m.%Y};OP 12;Ordin plata;{invoice['paid']};RON;"
                 f"{invoice['id']};Client"
             ]
         )
-        self.assertEqual(status_payment.state, "canceled")
-        live = binding.payment_binding_ids.filtered(lambda p: p.state != "canceled")
-        self.assertEqual(live.source, "report")
+        # the report's row is that money: the same payment, dated the day it came
+        self.assertEqual(binding.payment_binding_ids, status_payment)
+        self.assertEqual(
+            (status_payment.state, status_payment.date, status_payment.date_source),
+            (state, invoice["issueDate"], "report"),
+        )
         self.assertAlmostEqual(
             binding.amount_total - binding.amount_residual, float(invoice["paid"]), places=2
         )
@@ -788,6 +807,19 @@ class TestPaymentStatus(RomanianCompanyCase):
         self.assertEqual(
             len(binding.payment_binding_ids.filtered(lambda p: p.state != "canceled")), 1
         )
+        # a row of another amount is other money: the status payment gives way to it
+        other = self.open_invoice(Decimal("0.5"), index=1)
+        other_binding = self.sync(other)
+        replaced = other_binding.payment_binding_ids
+        self.import_report(
+            [
+                f"{other['issueDate']:%d.%m.%Y};OP 13;Ordin plata;{other['paid'] - 1};RON;"
+                f"{other['id']};Client"
+            ]
+        )
+        self.assertEqual(replaced.state, "canceled")
+        live = other_binding.payment_binding_ids.filtered(lambda p: p.state != "canceled")
+        self.assertEqual((live.source, live.amount), ("report", float(other["paid"] - 1)))
 
     def test_xlsx_report_and_unknown_invoice(self):
         invoice = self.open_invoice(Decimal(0))
@@ -801,7 +833,8 @@ class TestPaymentStatus(RomanianCompanyCase):
         )
         self.assertEqual(
             result,
-            "1 payments created, 0 already imported.\n"
+            "1 payments created, 0 payments of the status sync dated as the report says, 0 "
+            "already imported.\n"
             "Line 3: no imported invoice among FCT9999.",
         )
 

@@ -368,7 +368,6 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         seller = head + b"<cac:AccountingSupplierParty>" + seller
         bad = {
             "unknown-rate.xml": (xml.replace(b">21.00<", b">17.00<"), "17"),
-            "unknown-unit.xml": (xml.replace(b'unitCode="', b'unitCode="QQ'), "unit code QQ"),
             "decimals.xml": (
                 xml.replace(b"</cbc:LineExtensionAmount>", b"1</cbc:LineExtensionAmount>", 1),
                 "more than 2 decimals",

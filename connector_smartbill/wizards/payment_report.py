@@ -30,15 +30,15 @@ class SmartBillPaymentReportWizard(models.TransientModel):
             )
         except SmartBillError as err:
             raise UserError(str(err)) from None
-        created, skipped, errors = self.env["smartbill.account.payment"].import_report_rows(
+        counts, errors = self.env["smartbill.account.payment"].import_report_rows(
             self.backend_id, rows
         )
         self.result = "\n".join(
             [
                 self.env._(
-                    "%(created)s payments created, %(skipped)s already imported.",
-                    created=created,
-                    skipped=skipped,
+                    "%(created)s payments created, %(redated)s payments of the status sync "
+                    "dated as the report says, %(skipped)s already imported.",
+                    **counts,
                 ),
                 *errors,
             ]

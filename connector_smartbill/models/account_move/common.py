@@ -1,7 +1,16 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from decimal import ROUND_HALF_UP, Decimal
+
 from odoo import fields, models
 from odoo.tools.sql import create_index
+
+CENT = Decimal("0.01")
+
+
+def ban(value):
+    """``value`` (an Odoo float) to the ban, as a Decimal."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class SmartBillAccountMove(models.Model):
@@ -9,7 +18,8 @@ class SmartBillAccountMove(models.Model):
 
     ``external_id``: the document's series and number (``FCT0023``) for the company's
     own documents; the supplier's VAT code, a slash and the number for bills, since two
-    suppliers can use the same series and number.
+    suppliers can use the same series and number; ``/381`` after either for a credit
+    note, which a supplier may number apart from its invoices.
     """
 
     _name = "smartbill.account.move"
@@ -26,6 +36,12 @@ class SmartBillAccountMove(models.Model):
         readonly=True,
     )
     totals_message = fields.Text(readonly=True)
+    stated_vat_message = fields.Text(
+        "VAT as stated",
+        readonly=True,
+        help="The document's VAT differs from rate x base: the move carries the "
+        "document's own (backend setting *Book the VAT the document states*).",
+    )
     review_message = fields.Text(
         readonly=True, help="SmartBill re-issued this posted document with other content."
     )
@@ -56,18 +72,13 @@ class AccountMove(models.Model):
         "Issuer VAT code", readonly=True, copy=False, help="For bills: the supplier's."
     )
 
-    # One document, one move, whatever the source or the timing: the company's own
-    # invoices by series and number, bills also by their supplier.
-    _smartbill_sale_uniq = models.UniqueIndex(
-        "(x_smartbill_company_vat_code, x_smartbill_series, x_smartbill_number)"
-        " WHERE x_smartbill_number IS NOT NULL AND move_type IN ('out_invoice', 'out_refund')",
+    # One document, one move, whatever the source or the timing: x_smartbill_id is the
+    # company's own series and number, or the supplier's VAT code and number for bills,
+    # with the kind (an invoice and a credit note with one number are two documents)
+    _smartbill_document_uniq = models.UniqueIndex(
+        "(company_id, x_smartbill_company_vat_code, x_smartbill_id)"
+        " WHERE x_smartbill_id IS NOT NULL",
         "This SmartBill document is already in Odoo.",
-    )
-    _smartbill_purchase_uniq = models.UniqueIndex(
-        "(x_smartbill_company_vat_code, x_smartbill_partner_vat_code, x_smartbill_series,"
-        " x_smartbill_number) WHERE x_smartbill_number IS NOT NULL"
-        " AND move_type IN ('in_invoice', 'in_refund')",
-        "This supplier document is already in Odoo.",
     )
 
     def init(self):

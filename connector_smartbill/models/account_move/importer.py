@@ -11,14 +11,18 @@ to the ban before a document is posted.
 import logging
 from collections import namedtuple
 
+from odoo.exceptions import UserError, ValidationError
+
 from odoo.addons.component.core import Component
 
 from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError, parse
+from ...efactura.schemas import CREDIT_NOTE
 from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
 from ...jobs import JobOutcome, import_each
+from .common import ban
 
 _logger = logging.getLogger(__name__)
 
@@ -68,7 +72,8 @@ class AccountMoveImporter(Component):
         try:
             with self.env.cr.savepoint():
                 message = self._import_document(document)
-        except (EFacturaError, InvalidRecordError) as err:
+        except (EFacturaError, InvalidRecordError, UserError, ValidationError) as err:
+            # the file, or Odoo's checks of the move it makes: the same every time
             document.write({"state": "failed", "message": str(err)})
             self.status, self.error_class = "failed", type(err).__name__
             return f"{document.name}: {err}"
@@ -127,7 +132,7 @@ class AccountMoveImporter(Component):
                     name=issuer.name,
                 )
             )
-        self.external_id = self._external_id(doc.id, doc, use)
+        self.external_id = self._external_id(doc.id, doc, use, doc.is_credit_note)
         self.credited = self._credited(doc, use)
         document.document_ref = doc.id
         for lock in self._lock_names():
@@ -136,18 +141,25 @@ class AccountMoveImporter(Component):
         if not binding:
             self._check_not_created_meanwhile()
             binding = self._bind_existing_bill(doc, document) if use == "purchase" else binding
-        if binding and binding.payload_hash == document.sha256:
+        digest = doc.digest()
+        changes = None
+        if binding and binding.payload_hash != digest and binding.state != "draft":
+            changes = self._changes(binding, doc)
+            if not changes:  # the same content in other bytes: a signed copy, a re-download
+                binding.payload_hash = digest
+        if binding and binding.payload_hash == digest:
             self.status = "unchanged"
-        elif binding and binding.state != "draft":
+        elif changes:
             binding.review_message = self.env._(
-                "SmartBill sent %(file)s with other content for this posted document: "
-                "review it; it was not changed.",
+                "%(file)s brings other content for this posted document: review it; it "
+                "was not changed.\n%(changes)s",
                 file=document.name,
+                changes="\n".join(changes),
             )
             self.status = "review"
         else:
             values = self._move_values(doc, use)
-            values["payload_hash"] = document.sha256
+            values["payload_hash"] = digest
             values["document_id"] = document.id
             item = NewDocument(self, document, doc, use, values)
             if not binding and new is not None:
@@ -167,6 +179,35 @@ class AccountMoveImporter(Component):
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
         return f"{doc.id} {self.status}: {binding.display_name}"
 
+    def _changes(self, binding, doc):
+        """What ``doc`` says otherwise than the posted move of ``binding``, both values
+        shown: only amounts and lines count."""
+        move = binding.odoo_id
+        pairs = [
+            (self.env._("untaxed"), move.amount_untaxed, doc.tax_exclusive_amount),
+            (self.env._("VAT"), move.amount_tax, doc.tax_amount),
+            (self.env._("total"), move.amount_total, doc.tax_inclusive_amount),
+        ]
+        lines = move.invoice_line_ids.filtered("x_smartbill_line_id")
+        for line in doc.lines if lines else ():  # a bill bound as it was has no line ids
+            key = f"{doc.id}/{line.id}"
+            booked = lines.filtered(
+                lambda b, k=key: b.x_smartbill_line_id == k
+                or b.x_smartbill_line_id.startswith(f"{k}/A")
+            )
+            label = self.env._("line %s", line.id)
+            pairs.append((label, sum(booked.mapped("price_subtotal")), line.line_amount))
+        return [
+            self.env._(
+                "%(what)s: in Odoo %(odoo)s, in the document %(new)s",
+                what=what,
+                odoo=f"{ban(abs(odoo)):.2f}",
+                new=f"{abs(new):.2f}",
+            )
+            for what, odoo, new in pairs
+            if ban(abs(odoo)) != abs(new)
+        ]
+
     def _finish(self, item, binding):
         """What follows the move's creation or update; returns the move to post (none
         when its totals differ from the XML's or the backend does not post)."""
@@ -177,7 +218,7 @@ class AccountMoveImporter(Component):
             self.binder.bind(self.external_id, binding)
         if item.use == "purchase":
             self._mark_fetched_from_spv(binding.odoo_id, document)
-        to_post = self._check_totals(binding, doc)
+        to_post = self._check_totals(binding, doc, item.use)
         if item.use == "sale" and self.backend_record.attach_pdf:
             self._attach_pdf(binding, doc)
         document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
@@ -288,12 +329,14 @@ class AccountMoveImporter(Component):
             )
         )
 
-    def _external_id(self, number, doc, use):
+    def _external_id(self, number, doc, use, credit_note=False):
         """The binding's external id of the document ``number`` of ``doc``'s issuer: the
         number for the company's own documents, the supplier's VAT code and the number
-        for bills."""
+        for bills; the kind is part of it: an invoice and a credit note (381) with one
+        number are two documents (a supplier may number them apart)."""
         issuer = doc.seller
-        return number if use == "sale" else f"{issuer.vat or issuer.cui}/{number}"
+        key = number if use == "sale" else f"{issuer.vat or issuer.cui}/{number}"
+        return f"{key}/{CREDIT_NOTE}" if credit_note else key
 
     def _credited(self, doc, use):
         """The external id of the invoice a credit note (or a storno invoice) credits:

@@ -10,6 +10,7 @@ from odoo import Command
 
 from odoo.addons.component.core import Component
 
+from ...components.importer import retry_unique_violation
 from ...components.mapper import country_for, state_for
 from ...exceptions import InvalidRecordError
 
@@ -31,9 +32,19 @@ UNIT_CODES = {
     "DAY": "uom.product_uom_day",
     "KMT": "uom.product_uom_km",
     "TNE": "uom.product_uom_ton",
+    "DZN": "uom.product_uom_dozen",
+    "MMT": "uom.product_uom_millimeter",
+    "CMT": "uom.product_uom_cm",
+    "MLT": "uom.product_uom_milliliter",
+    "ONZ": "uom.product_uom_oz",
+    "LBR": "uom.product_uom_lb",
+    "INH": "uom.product_uom_inch",
+    "FOT": "uom.product_uom_foot",
+    "YRD": "uom.product_uom_yard",
+    "SMI": "uom.product_uom_mile",
+    "FTK": "uom.product_uom_square_foot",
+    "GLL": "uom.product_uom_gal",
 }
-# which SmartBill 0 % rate a UBL VAT category stands for
-CATEGORY_TAX_NAMES = {"AE": "Taxare inversa", "Z": "SDD", "E": "SFDD"}
 MOVE_TYPES = {
     ("sale", False): "out_invoice",
     ("sale", True): "out_refund",
@@ -53,7 +64,7 @@ class AccountMoveValues(Component):
         # a storno invoice (380 with negative amounts) is a credit note with positive ones
         sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
         refund = doc.is_credit_note or sign < 0
-        series = backend.series_ids.filtered(lambda s: s.name == doc.series)[:1]
+        series = self._series(doc, use)
         analytic = series.workpoint_id.analytic_account_id
         lines = [
             values
@@ -88,11 +99,35 @@ class AccountMoveValues(Component):
             "order_ref": doc.order_ref,
             "reversed_entry_id": self._original().odoo_id.id,
             "credited_ref": self.credited,
+            "stated_vat_message": False,
         }
+        if series:  # the legal number, in the series' own journal
+            values.update(name=doc.id, payment_reference=doc.id)
         rate = self._company_rate(doc)
         if rate:
             values["invoice_currency_rate"] = rate
         return values
+
+    def _series(self, doc, use):
+        """The series of a document of the company's own (a bill's series is its
+        supplier's), with its journal; made when SmartBill's list did not have it yet."""
+        series = self.env["smartbill.series"]
+        if use != "sale" or not doc.series:
+            return series
+        backend = self.backend_record
+        series = backend.series_ids.filtered(lambda s: s.name == doc.series)[:1]
+        if not series:
+            with retry_unique_violation():
+                series = series.create(
+                    {
+                        "backend_id": backend.id,
+                        "external_id": doc.series,
+                        "name": doc.series,
+                        "series_type": "f",
+                    }
+                )
+        series._ensure_journal()
+        return series
 
     def _line_values(self, doc, line, sign, use, analytic):
         """The invoice line, and one line per line allowance or charge, so that each
@@ -105,11 +140,18 @@ class AccountMoveValues(Component):
             - sum(a.amount for a in line.allowances if a.is_charge)
         ) * sign
         label = line.name if not line.description else f"{line.name}\n{line.description}"
-        digits = self.env["decimal.precision"].precision_get("Product Price")
-        if round(price, digits) != price or abs(line.quantity * price) != abs(gross):
-            # Odoo would round the unit price, or add up unrounded line amounts where
-            # EN 16931 rounds each line: book the line's exact amount as one unit, with
-            # its real quantity and price in the label
+        uom = self._uom(line.unit_code)
+        if not uom:  # a unit Odoo has not: the amounts are the document's all the same
+            label, uom = f"{label} [{line.unit_code}]", self.env.ref("uom.product_uom_unit")
+        precision = self.env["decimal.precision"].precision_get
+        if (
+            round(price, precision("Product Price")) != price
+            or round(line.quantity, precision("Product Unit")) != line.quantity
+            or abs(line.quantity * price) != abs(gross)
+        ):
+            # Odoo would round the unit price or the quantity (0.043 t), or add up
+            # unrounded line amounts where EN 16931 rounds each line: book the line's
+            # exact amount as one unit, with its real quantity and price in the label
             label = f"{label}\n{line.quantity} x {price}"
             quantity, price = Decimal(1 if gross >= 0 else -1), abs(gross)
         common = {
@@ -121,7 +163,7 @@ class AccountMoveValues(Component):
                 **common,
                 "name": label,
                 "product_id": self._product(line.seller_item_code, use).id,
-                "product_uom_id": self._uom(line.unit_code).id,
+                "product_uom_id": uom.id,
                 "quantity": float(quantity),
                 "price_unit": float(price),
                 "x_smartbill_line_id": f"{doc.id}/{line.id}",
@@ -161,8 +203,6 @@ class AccountMoveValues(Component):
         return self._lookups[key]
 
     def _tax(self, doc, category, percent, use):
-        if category == "O":  # outside the scope of VAT
-            return self.env["account.tax"]
         return self._lookup(
             ("tax", doc.issue_date, category, percent, use, self._non_deductible),
             lambda: self.env["smartbill.tax.map"].tax_for(
@@ -170,17 +210,16 @@ class AccountMoveValues(Component):
                 doc.issue_date,
                 percent,
                 use=use,
-                name=CATEGORY_TAX_NAMES.get(category),
+                category=category,
                 non_deductible=self._non_deductible,
             ),
         )
 
     def _uom(self, code):
+        """The Odoo unit of a UN/ECE unit code, none for a code Odoo has no unit of."""
         xmlid = UNIT_CODES.get(code)
         uom = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
-        if not uom:
-            raise InvalidRecordError(self.env._("e-Factura unit code %s has no Odoo unit.", code))
-        return uom
+        return uom or self.env["uom.uom"]
 
     def _product(self, code, use):
         """The company's own product by the seller's item code (a supplier's codes are

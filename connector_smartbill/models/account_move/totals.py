@@ -2,17 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Odoo's totals against the e-Factura's, to the ban, before a move is posted."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from odoo import Command
 
 from odoo.addons.component.core import Component
 
-CENT = Decimal("0.01")
-
-
-def ban(value):
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+from .common import ban
 
 
 class AccountMoveTotals(Component):
@@ -42,11 +38,72 @@ class AccountMoveTotals(Component):
             }
         )
 
-    def _check_totals(self, binding, doc):
+    def _book_stated_vat(self, binding, doc, use):
+        """The legal document is the truth: where its VAT of a category and rate is not
+        Odoo's rate x base (a few bani apart on some real documents), book the
+        document's own on that tax's line, against the receivable (or payable), and
+        record the difference on the binding."""
+        move = binding.odoo_id
+        stated = {}
+        for subtotal in doc.tax_subtotals:
+            key = (subtotal.category, subtotal.percent)
+            stated[key] = stated.get(key, Decimal(0)) + abs(subtotal.tax_amount)
+        term = move.line_ids.filtered(lambda line: line.display_type == "payment_term")[:1]
+        commands, notes = [], []
+        moved_currency = moved_balance = 0.0
+        for (category, percent), amount in stated.items():
+            tax = self._tax(doc, category, percent, use)
+            line = move.line_ids.filtered(lambda line, t=tax: line.tax_line_id == t)
+            # no tax line (0 %) or a self-assessed pair (reverse charge): nothing stated
+            gap = amount - ban(abs(line.amount_currency)) if len(line) == 1 else 0
+            if not gap or not term:
+                continue
+            shift = float(gap) * (-1 if line.amount_currency < 0 else 1)
+            balance = move.company_currency_id.round(shift * line.balance / line.amount_currency)
+            moved_currency, moved_balance = moved_currency + shift, moved_balance + balance
+            commands.append(
+                Command.update(
+                    line.id,
+                    {
+                        "amount_currency": line.amount_currency + shift,
+                        "balance": line.balance + balance,
+                    },
+                )
+            )
+            notes.append(
+                self.env._(
+                    "VAT %(category)s %(percent)s %%: rate x base %(odoo)s, the document "
+                    "states %(stated)s (%(gap)s): booked as stated",
+                    category=category,
+                    percent=f"{percent.normalize():f}",
+                    odoo=f"{ban(abs(line.amount_currency)):.2f}",
+                    stated=f"{amount:.2f}",
+                    gap=f"{gap:+.2f}",
+                )
+            )
+        if not commands:
+            return
+        commands.append(
+            Command.update(
+                term.id,
+                {
+                    "amount_currency": term.amount_currency - moved_currency,
+                    "balance": term.balance - moved_balance,
+                },
+            )
+        )
+        move.with_context(skip_invoice_sync=True, check_move_validity=False).write(
+            {"line_ids": commands}
+        )
+        binding.stated_vat_message = "\n".join(notes)
+
+    def _check_totals(self, binding, doc, use):
         """Odoo's totals against the XML's, to the ban: equal -> the move to post (when
         the backend says so), different -> left in draft with both amounts and the
         difference."""
         move = binding.odoo_id
+        if self.backend_record.book_stated_vat:
+            self._book_stated_vat(binding, doc, use)
         self._align_ron_vat(move, doc)
         pairs = [
             (self.env._("untaxed"), move.amount_untaxed, doc.tax_exclusive_amount),

@@ -4,6 +4,7 @@
 (``payment_status.py``), or from SmartBill's payments report (here)."""
 
 from odoo import api, fields, models
+from odoo.tools import float_compare
 
 from ...efactura import split_id
 
@@ -35,13 +36,54 @@ class SmartBillAccountPayment(models.Model):
         readonly=True,
     )
 
+    date_source = fields.Selection(
+        [("status", "Day first seen paid"), ("report", "Payments report")],
+        "Date from",
+        default="status",
+        required=True,
+        readonly=True,
+        help="SmartBill's payment status gives no date: a payment booked from it is dated "
+        "the day the connector first saw the invoice paid, until the payments report "
+        "gives the day the money came.",
+    )
+
+    @api.model
+    def _book(self, backend, invoices, amount, date, journal, communication, **values):
+        """A payment of ``amount`` on ``invoices`` (their bindings), reconciled with them,
+        and its binding (``values``: more of its fields)."""
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.odoo_id.ids)
+            .create(
+                {
+                    "amount": float(amount),
+                    "journal_id": journal.id,
+                    "payment_date": date,
+                    "communication": communication,
+                    "group_payment": True,
+                }
+            )
+            ._create_payments()
+        )
+        return self.create(
+            {
+                "odoo_id": payment.id,
+                "backend_id": backend.id,
+                "invoice_binding_id": invoices[:1].id,
+                "external_id": f"{invoices[:1].external_id}/payment/{payment.id}",
+                **values,
+            }
+        )
+
     @api.model
     def import_report_rows(self, backend, rows):
         """One payment per report row (receipt or bank payment), reconciled with the
-        invoices it names; a row already imported is skipped, and status-sync payments
-        of those invoices are replaced by it: the same money is one payment. Returns
-        (created, skipped, errors)."""
-        created, skipped, errors = 0, 0, []
+        invoices it names; a row already imported is skipped. A payment the status sync
+        booked for the same invoice, amount and journal is that money: it is re-dated
+        (the report has the day), not booked twice; other status-sync payments of those
+        invoices are replaced by the report's. Returns the counts (created, redated,
+        skipped) and the errors."""
+        counts, errors = {"created": 0, "redated": 0, "skipped": 0}, []
         receipt_series = backend.series_ids.filtered(lambda s: s.series_type == "c")
         for row in rows:
             # "Chitanta CHT 0012", "CHT 0012", "CHT0012" -> ("CHT", "0012")
@@ -61,7 +103,7 @@ class SmartBillAccountPayment(models.Model):
             if self.search_count(
                 [("backend_id", "=", backend.id), ("external_id", "=", external_id)]
             ):
-                skipped += 1
+                counts["skipped"] += 1
                 continue
             invoices = self.env["smartbill.account.move"].search(
                 [("backend_id", "=", backend.id), ("external_id", "in", row.invoices)]
@@ -75,41 +117,46 @@ class SmartBillAccountPayment(models.Model):
                     )
                 )
                 continue
-            replaced = invoices.payment_binding_ids.filtered(
+            journal = backend._payment_journal("cash" if cash else "bank")
+            values = {
+                "source": "report",
+                "date_source": "report",
+                "external_id": external_id,
+            }
+            receipt = {"x_smartbill_series": series or False, "x_smartbill_number": number or False}
+            status = invoices.payment_binding_ids.filtered(
                 lambda b: b.source == "status" and b.state != "canceled"
             )
-            for binding in replaced.sorted("id", reverse=True):
+            same = status.filtered(
+                lambda b, j=journal, r=row: b.journal_id == j
+                and not float_compare(b.amount, float(r.amount), 2)
+            )[:1]
+            if same:
+                same._redate(row.date, receipt)
+                same.write(values)
+                counts["redated"] += 1
+                continue
+            for binding in status.sorted("id", reverse=True):
                 binding.odoo_id.action_draft()
                 binding.odoo_id.action_cancel()
-            journal = backend._payment_journal("cash" if cash else "bank")
-            payment = (
-                self.env["account.payment.register"]
-                .with_context(active_model="account.move", active_ids=invoices.odoo_id.ids)
-                .create(
-                    {
-                        "amount": float(row.amount),
-                        "journal_id": journal.id,
-                        "payment_date": row.date,
-                        "communication": row.document or row.type,
-                        "group_payment": True,
-                    }
-                )
-                ._create_payments()
+            binding = self._book(
+                backend, invoices, row.amount, row.date, journal, row.document or row.type, **values
             )
-            payment.write(
-                {"x_smartbill_series": series or False, "x_smartbill_number": number or False}
-            )
-            self.create(
-                {
-                    "odoo_id": payment.id,
-                    "backend_id": backend.id,
-                    "source": "report",
-                    "external_id": external_id,
-                    "invoice_binding_id": invoices[:1].id,
-                }
-            )
-            created += 1
-        return created, skipped, errors
+            binding.odoo_id.write(receipt)
+            counts["created"] += 1
+        return counts, errors
+
+    def _redate(self, date, values):
+        """Date this payment ``date`` (``values``: more of its fields), still reconciled
+        with the invoices it paid."""
+        payment = self.odoo_id
+        invoices = payment.reconciled_invoice_ids
+        payment.action_draft()
+        payment.write({"date": date, **values})
+        payment.action_post()
+        (payment.move_id.line_ids | invoices.line_ids).filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
 
 
 class AccountPayment(models.Model):

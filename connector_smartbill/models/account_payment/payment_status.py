@@ -156,28 +156,15 @@ class SmartBillAccountMove(models.Model):
         )
 
     def _book_payment(self, amount):
-        journal = self.backend_id._payment_journal("bank")
-        wizard = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=self.odoo_id.ids)
-            .create(
-                {
-                    "amount": float(amount),
-                    "journal_id": journal.id,
-                    "payment_date": fields.Date.context_today(self),
-                    "communication": self.env._("SmartBill payment of %s", self.external_id),
-                    "group_payment": True,
-                }
-            )
-        )
-        payment = wizard._create_payments()
-        self.env["smartbill.account.payment"].create(
-            {
-                "odoo_id": payment.id,
-                "backend_id": self.backend_id.id,
-                "invoice_binding_id": self.id,
-                "external_id": f"{self.external_id}/payment/{payment.id}",
-            }
+        """A payment of what SmartBill has paid more, dated today: SmartBill's status has
+        no date; the payments report re-dates it (``date_source``)."""
+        self.env["smartbill.account.payment"]._book(
+            self.backend_id,
+            self,
+            amount,
+            fields.Date.context_today(self),
+            self.backend_id._payment_journal("bank"),
+            self.env._("SmartBill payment of %s", self.external_id),
         )
 
     def _cancel_own_payments(self, excess):

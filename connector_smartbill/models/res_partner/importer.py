@@ -4,6 +4,7 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector.components.mapper import mapping, only_create
 
 from ...components.mapper import split_vat
+from ...efactura import is_placeholder
 
 RESOURCES = {"cus_": "clients", "sup_": "suppliers"}
 
@@ -42,7 +43,8 @@ class PartnerMapper(Component):
 
     @mapping
     def company_registry(self, record):
-        values = {"company_registry": record.get("reg_com") or False}
+        reg_com = record.get("reg_com")
+        values = {"company_registry": False if is_placeholder(reg_com) else reg_com}
         if "nrc" in self.env["res.partner"]._fields:  # l10n_ro's own field
             values["nrc"] = values["company_registry"]
         return values

@@ -58,7 +58,7 @@ class SmartBillBackend(models.Model):
         help="SmartBill's V1 base URL; V3 is called below it. Change it only to point at a "
         "test server or the SmartBill simulator.",
     )
-    email = fields.Char("V1 e-mail", required=True, help="The SmartBill user of the API token.")
+    email = fields.Char("V1 e-mail", help="The SmartBill user of the V1 API token.")
     v1_token = fields.Char(
         "V1 API token",
         groups=MANAGER,
@@ -110,6 +110,7 @@ class SmartBillBackend(models.Model):
         for vals in vals_list:
             if "company_vat_code" in vals:
                 vals["company_vat_code"] = normalize_cif(vals["company_vat_code"])
+                vals.setdefault("name", f"SmartBill {vals['company_vat_code']}")
         backends = super().create(vals_list)
         self.env["smartbill.backend.entity"].ensure(backends)
         return backends
@@ -118,6 +119,11 @@ class SmartBillBackend(models.Model):
         if "company_vat_code" in vals:
             vals = {**vals, "company_vat_code": normalize_cif(vals["company_vat_code"])}
         return super().write(vals)
+
+    @api.model
+    def _by_cif(self, cif):
+        """The backends of SmartBill company ``cif``, however it is written."""
+        return self.search([("company_vat_code", "=", normalize_cif(cif))])
 
     @api.constrains("company_vat_code")
     def _check_company_vat_code(self):
@@ -148,8 +154,8 @@ class SmartBillBackend(models.Model):
         user) and never leave this method except inside the client."""
         self.ensure_one()
         backend = self.sudo()
-        if not backend.v1_token:
-            raise UserError(self.env._("Backend %s has no V1 API token.", self.name))
+        if not backend.v1_token or not backend.email:
+            raise UserError(self.env._("Backend %s has no V1 e-mail and token.", self.name))
         return SmartBillV1Client(
             self.email,
             backend.v1_token,

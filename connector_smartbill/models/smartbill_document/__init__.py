@@ -1,1 +1,1 @@
-from . import common, backend, spv
+from . import common, backend, spv, synchronous

@@ -18,6 +18,12 @@ class SmartBillBackend(models.Model):
         default=True,
         help="Post a document whose totals equal its e-Factura's; otherwise keep it in draft.",
     )
+    book_stated_vat = fields.Boolean(
+        "Book the VAT the document states",
+        default=True,
+        help="A document whose VAT of a rate is not rate x base (a few bani apart) is "
+        "posted with its own VAT, the difference listed; otherwise it stays in draft.",
+    )
     attach_pdf = fields.Boolean(
         "Attach SmartBill PDF",
         help="Attach SmartBill's PDF to each imported invoice (one V1 call per invoice).",
@@ -34,6 +40,9 @@ class SmartBillBackend(models.Model):
     invoice_count = fields.Integer(compute="_compute_document_counts")
     failed_document_count = fields.Integer("Failed documents", compute="_compute_document_counts")
     mismatch_count = fields.Integer("Totals mismatches", compute="_compute_document_counts")
+    stated_vat_count = fields.Integer(
+        "Booked with their stated VAT", compute="_compute_document_counts"
+    )
 
     def _compute_document_counts(self):
         moves = self.env["smartbill.account.move"]
@@ -42,6 +51,9 @@ class SmartBillBackend(models.Model):
             backend.invoice_count = moves.search_count(domain)
             backend.mismatch_count = moves.search_count(
                 [*domain, ("totals_state", "=", "mismatch")]
+            )
+            backend.stated_vat_count = moves.search_count(
+                [*domain, ("stated_vat_message", "!=", False)]
             )
             backend.failed_document_count = self.env["smartbill.document"].search_count(
                 [*domain, ("state", "=", "failed")]

@@ -2,11 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import hashlib
-import re
 
 from odoo import api, fields, models
 
-from ...efactura import EFacturaError, read_files
+from ...efactura import EFacturaError, parse, read_files
 from ...jobs import JobOutcome, Pages, smartbill_job
 
 
@@ -88,10 +87,18 @@ class SmartBillDocument(models.Model):
         """Store every invoice XML of an upload (XML or zip); return the new documents
         (files already stored are skipped, not stored twice). ``values``: more fields of
         the documents (the SPV message's ids)."""
-        documents = self.browse()
+        stored = self._store_all(backend, filename, content, source, **values)
+        return self.browse([document.id for document, new in stored if new])
+
+    @api.model
+    def _store_all(self, backend, filename, content, source, **values):
+        """``(document, new)`` for every invoice XML of an upload, stored or found."""
+        stored = []
         for name, xml in read_files(content, filename):
             digest = hashlib.sha256(xml).hexdigest()
-            if self.search_count([("backend_id", "=", backend.id), ("sha256", "=", digest)]):
+            known = self.search([("backend_id", "=", backend.id), ("sha256", "=", digest)])
+            if known:
+                stored.append((known, False))
                 continue
             attachment = self.env["ir.attachment"].create(
                 {"name": name, "raw": xml, "mimetype": "application/xml", "res_model": self._name}
@@ -107,19 +114,22 @@ class SmartBillDocument(models.Model):
                 }
             )
             attachment.res_id = document.id
-            documents |= document
-        return documents
+            stored.append((document, True))
+        return stored
 
     @api.model
     def create_refusal(self, backend, message, content):
         """An SPV "ERORI FACTURA" message: ANAF refused an invoice. Kept as a failed
         document with ANAF's messages, so that someone looks at it in SmartBill."""
-        errors = []
+        reason = self.env._(
+            "ANAF refused the invoice uploaded as %s, without an error file.",
+            message["id_solicitare"],
+        )
         try:
             for _name, xml in read_files(content, "errors.zip"):
-                errors += re.findall(rb'errorMessage="([^"]*)"', xml)
-        except EFacturaError as err:
-            errors = [str(err).encode()]
+                parse(xml)
+        except EFacturaError as err:  # ANAF's reasons (AnafRefusalError), or why not
+            reason = str(err)
         return self.create(
             {
                 "name": f"{message['id_solicitare']}-erori.zip",
@@ -129,11 +139,7 @@ class SmartBillDocument(models.Model):
                 "spv_message_id": message["id"],
                 "spv_index": message["id_solicitare"],
                 "state": "failed",
-                "message": self.env._(
-                    "ANAF refused the invoice uploaded as %(index)s: %(errors)s",
-                    index=message["id_solicitare"],
-                    errors="; ".join(e.decode(errors="replace") for e in errors),
-                ),
+                "message": reason,
             }
         )
 

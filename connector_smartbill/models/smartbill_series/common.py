@@ -35,9 +35,36 @@ class SmartBillSeries(models.Model):
     journal_id = fields.Many2one(
         "account.journal",
         domain="[('company_id', '=', smartbill_company_id)]",
-        help="Invoices of this series are booked in this journal (default: the first sale "
-        "journal of the company).",
+        help="Invoices of this series are booked in this journal, named with their legal "
+        "numbers (FCT0107): by default a sale journal of the series' own, so that the "
+        "company's other journals keep Odoo's numbering.",
     )
+
+    def _ensure_journal(self):
+        """Give each invoice series without a journal a sale journal of its own."""
+        for series in self.filtered(lambda s: s.series_type == "f" and not s.journal_id):
+            company = series.backend_id.company_id
+            journals = self.env["account.journal"]
+            sale = journals.search(
+                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+            )
+            codes = set(journals.search([("company_id", "=", company.id)]).mapped("code"))
+            series.journal_id = journals.create(
+                {
+                    "name": self.env._("SmartBill series %s", series.name),
+                    "code": series._journal_code(codes),
+                    "type": "sale",
+                    "company_id": company.id,
+                    "refund_sequence": False,  # storno and credit notes number in the series
+                    "default_account_id": sale.default_account_id.id,
+                }
+            )
+
+    def _journal_code(self, taken):
+        """A journal code (5 characters at most) from the series' name, free in ``taken``."""
+        stem = "".join(c for c in self.name.upper() if c.isalnum()) or "SB"
+        candidates = [stem[:5]] + [f"{stem[:3]}{n}" for n in range(1, 100)]
+        return next(code for code in candidates if code not in taken)
 
 
 class SmartBillBackend(models.Model):

@@ -31,6 +31,15 @@ class SeriesMapper(Component):
     direct = [("name", "name"), ("type", "series_type"), ("next_number", "next_number")]
 
 
+class SeriesImporter(Component):
+    _name = "smartbill.series.importer"
+    _inherit = "smartbill.record.importer"
+    _apply_on = "smartbill.series"
+
+    def _after_import(self, binding):
+        binding._ensure_journal()
+
+
 class SeriesBatchImporter(Component):
     """A company has a few series: imported in the batch's own job."""
 

@@ -45,16 +45,15 @@ class SmartBillSeriesGap(models.Model):
         """List the numbers of every invoice series that have no invoice in Odoo, each
         checked with SmartBill's payment status; returns the counts."""
         series_list = backend.series_ids.filtered(lambda s: s.series_type == "f")
-        imported = set(
-            self.env["smartbill.account.move"]
-            .search(
+        imported = {
+            f"{move.x_smartbill_series}{move.x_smartbill_number}"
+            for move in self.env["smartbill.account.move"].search(
                 [
                     ("backend_id", "=", backend.id),
                     ("move_type", "in", ("out_invoice", "out_refund")),
                 ]
             )
-            .mapped("x_smartbill_id")
-        )
+        }
         client = backend._v1_client()
         counts = {"missing": 0, "not_in_smartbill": 0}
         gaps = {(g.series_id, g.number): g for g in self.search([("backend_id", "=", backend.id)])}

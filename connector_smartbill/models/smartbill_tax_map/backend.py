@@ -1,6 +1,6 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ...exceptions import job_errors
 from ...jobs import JobOutcome, identity_without_run, smartbill_job
@@ -13,6 +13,13 @@ class SmartBillBackend(models.Model):
 
     tax_map_ids = fields.One2many("smartbill.tax.map", "backend_id", "VAT mapping")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        for backend in backends:  # a VAT mapping nobody has to fill, from the start
+            self.env["smartbill.tax.map"].prefill(backend)
+        return backends
+
     def _sync_entities(self):
         return {"taxes": self.env._("VAT rates"), **super()._sync_entities()}
 
@@ -23,7 +30,8 @@ class SmartBillBackend(models.Model):
 
     @smartbill_job
     def import_taxes(self, run=None):
-        """Job: SmartBill's VAT rates into the VAT mapping (new rows only)."""
+        """Job: SmartBill's VAT rates into the VAT mapping (new rows; the taxes of the
+        rows without, see ``smartbill.tax.map.prefill``)."""
         self.ensure_one()
         with job_errors():
             taxes = self._v1_client().taxes()
