@@ -19,7 +19,7 @@ export ODOO_SRC
 
 BENCH_DB ?= smartbill_bench
 
-.PHONY: help demo test pytest odoo-test lint sim bench bench-quick venv check-odoo debs db-up clean
+.PHONY: help demo test pytest odoo-test lint sim bench bench-quick bench-chaos venv check-odoo debs db-up clean
 
 help:
 	@echo "make demo   install connector_smartbill in '$(DEMO_DB)' and run the demo synchronisation"
@@ -27,6 +27,7 @@ help:
 	@echo "make lint   ruff and pylint-odoo, as pre-commit runs them"
 	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench  the benchmark at 1k and 10k invoices (make bench-quick: 150 invoices)"
+	@echo "make bench-chaos  1k invoices clean, then in chaos: the final states compared"
 
 check-odoo:
 	@test -f "$(ODOO_SRC)/odoo-bin" || { \
@@ -78,6 +79,11 @@ demo: $(STAMP) db-up
 # Benchmarks: a fresh database, the simulator and Odoo with queue_job's runner; one table
 bench: $(STAMP) db-up
 	$(PY) bench/run.py --db $(BENCH_DB) --size 1k --size 10k
+
+# The chaos backfill: 1k invoices twice, clean then with faults, a killed worker and a
+# PostgreSQL restart; the final databases compared
+bench-chaos: $(STAMP) db-up
+	$(PY) bench/chaos.py --db smartbill_chaos --size 1k
 
 bench-quick: $(STAMP) db-up
 	$(PY) bench/run.py --db $(BENCH_DB) --size quick

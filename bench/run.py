@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
 from demo import create_backend, load_registry, superuser_env  # noqa: E402
-from run_odoo import free_port, odoo_command, odoo_src, recreate_database  # noqa: E402
+from run_odoo import ensure_key, free_port, odoo_command, odoo_src, recreate_database  # noqa: E402
 
 from tests.smartbill_sim import SimServer, generate  # noqa: E402
 
@@ -220,17 +220,22 @@ def bare_orm(registry, backend_id, limit):
 PHASES = ("master data", "invoices", "bills (SPV)", "payment status")
 
 
-def bench(size, db, port, window, workers, only=PHASES):
-    preset, invoices, default_window = SIZES[size]
-    window = window or default_window
-    dataset = generate(preset, seed=7, invoices=invoices)
+def fresh_database(db):
+    """``db`` made again with the connector installed; its registry."""
     recreate_database(db)
     subprocess.run(
         odoo_command(odoo_src(), db, "-i", "connector_smartbill"),
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    registry = load_registry(db)
+    return load_registry(db)
+
+
+def bench(size, db, port, window, workers, only=PHASES):
+    preset, invoices, default_window = SIZES[size]
+    window = window or default_window
+    dataset = generate(preset, seed=7, invoices=invoices)
+    registry = fresh_database(db)
     with SimServer(dataset, window=window) as sim:
         backend_id, state, *_ = create_backend(registry, dataset, sim)
         assert state == "ok", state
@@ -348,6 +353,7 @@ def main():
         help="run only these phases (each needs the ones before it); default: all",
     )
     args = parser.parse_args()
+    ensure_key()
     rows, bare = [], {}
     for size in args.size:
         size_rows, bare[size] = bench(

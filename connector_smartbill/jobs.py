@@ -14,7 +14,7 @@ import hashlib
 import logging
 from collections import Counter
 
-from odoo import models
+from odoo import api, models
 from odoo.tools import split_every
 
 from .api import SmartBillError, metering
@@ -186,7 +186,9 @@ class Pages:
 
 
 def smartbill_job(method):
-    """Decorate a job method: meter its SmartBill calls and return a JobOutcome."""
+    """Decorate a job method: meter its SmartBill calls and return a JobOutcome. A job
+    is private: queue_job runs it, RPC cannot (it spends SmartBill's and ANAF's call
+    budgets)."""
 
     @functools.wraps(method)
     def job(self, *args, **kwargs):
@@ -197,7 +199,7 @@ def smartbill_job(method):
         outcome.waited_seconds = round(meter.waited_seconds, 3)
         return outcome
 
-    return job
+    return api.private(job)
 
 
 def identity_without_run(job_):

@@ -87,6 +87,7 @@ def create_backend(registry, dataset, sim):
         backend.efactura_source_url = sim.url.replace("/SBORO/api", "/efactura/")
         backend.spv_base_url = sim.url.replace("/SBORO/api", "/prod/FCTEL/rest")
         backend.spv_token = dataset.spv_token
+        backend.spv_test_mode = True  # the simulator stands in for ANAF on this machine
         backend.bnr_url = sim.url.removesuffix("/SBORO/api")
         # VAT per rate on the sum of the lines, as EN 16931 computes it
         company.tax_calculation_rounding_method = "round_globally"
@@ -270,8 +271,8 @@ def main():
         print(f"\nSync runs left running: {running}")
         ok = ok and not running
     print(
-        f"\nOpen it: .venv/bin/python $ODOO_SRC/odoo-bin -d {args.db} "
-        f"--addons-path $ODOO_SRC/addons,{REPO}"
+        f"\nOpen it: SMARTBILL_KEY=$(cat .venv/smartbill.key) .venv/bin/python "
+        f"$ODOO_SRC/odoo-bin -d {args.db} --addons-path $ODOO_SRC/addons,{REPO}"
     )
     print("then http://localhost:8069, login admin / admin, menu SmartBill > Backends.")
     print(f"For live calls from the backend, run `make sim` (port {args.sim_port}) beside it.")

@@ -24,6 +24,21 @@ RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
 
+def ensure_key():
+    """The key SmartBill credentials are encrypted with in this checkout's databases
+    (``.venv/smartbill.key``, made once), set as ``SMARTBILL_KEY`` for the Odoo processes
+    started from here; an ``SMARTBILL_KEY`` already set wins."""
+    if not os.environ.get("SMARTBILL_KEY"):
+        path = Path(sys.prefix) / "smartbill.key"
+        if not path.exists():
+            from cryptography.fernet import Fernet
+
+            path.write_bytes(Fernet.generate_key())
+            path.chmod(0o600)
+        os.environ["SMARTBILL_KEY"] = path.read_text().strip()
+    return os.environ["SMARTBILL_KEY"]
+
+
 def odoo_src():
     src = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
     if not (src / "odoo-bin").is_file():
@@ -196,6 +211,7 @@ def main():
         p.add_argument("--db", required=True)
         p.add_argument("--sim-port", type=int, default=8787)
     args = parser.parse_args()
+    ensure_key()
     return {"test": cmd_test, "demo": cmd_demo}[args.command](args)
 
 

@@ -5,14 +5,14 @@ year. Each ``<Cube date=...>`` lists ``<Rate currency="EUR">4.9771</Rate>``, RON
 or per ``multiplier`` units (``<Rate currency="HUF" multiplier="100">``).
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
-import requests
 from lxml import etree
 
 from .errors import TransientError, ValidationError
-from .transport import TimeoutAdapter
+from .http import Transport
 
 DEFAULT_URL = "https://www.bnr.ro"
 NS = {"bnr": "http://www.bnr.ro/xsd"}
@@ -26,26 +26,41 @@ def parse_rates(xml):
     except etree.XMLSyntaxError as err:
         message = f"BNR rates are not XML: {err}"
         raise ValidationError(message) from None
+    if root.tag != f"{{{NS['bnr']}}}DataSet":
+        message = f"BNR rates are not BNR's XML: root element is {root.tag[:80]}"
+        raise ValidationError(message)
     rates = {}
-    for cube in root.iterfind(".//bnr:Cube", NS):
-        day = date.fromisoformat(cube.get("date"))
-        rates[day] = {
-            rate.get("currency"): Decimal(rate.text.strip()) / Decimal(rate.get("multiplier", "1"))
-            for rate in cube.iterfind("bnr:Rate", NS)
-        }
+    try:
+        for cube in root.iterfind(".//bnr:Cube", NS):
+            day = date.fromisoformat(cube.get("date") or "")
+            rates[day] = {
+                rate.get("currency"): _rate(rate.text) / _rate(rate.get("multiplier", "1"))
+                for rate in cube.iterfind("bnr:Rate", NS)
+            }
+    except (ValueError, ArithmeticError) as err:
+        message = f"BNR rates unreadable: {err}"
+        raise ValidationError(message) from None
     return rates
+
+
+def _rate(text):
+    """A positive decimal as BNR writes it (4.9771, 100), else ValueError."""
+    value = (text or "").strip()
+    if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,9})?", value, re.ASCII) or not Decimal(value):
+        raise ValueError(f"not a rate: {value[:20]!r}")
+    return Decimal(value)
 
 
 class BnrClient:
     def __init__(self, base_url=DEFAULT_URL, timeout=(5.0, 60.0), session=None):
         self.base_url = base_url.rstrip("/")
-        self.session = TimeoutAdapter.mount(session or requests.Session(), timeout)
+        self.http = Transport(session, timeout=timeout)
 
     def _get(self, path):
         try:
-            response = self.session.get(f"{self.base_url}/{path}")
-        except requests.RequestException as err:
-            raise TransientError(f"BNR: {type(err).__name__}") from None
+            response = self.http.get(f"{self.base_url}/{path}")
+        except (TransientError, ValidationError) as err:
+            raise type(err)(f"BNR: {err}", status=err.status) from None
         if response.status_code >= 500 or response.status_code == 429:
             raise TransientError(f"BNR: HTTP {response.status_code}", status=response.status_code)
         if response.status_code >= 400:

@@ -6,7 +6,12 @@ SmartBill's own text with the HTML stripped; they never contain a credential.
 """
 
 import html
+import math
 import re
+import time
+from datetime import UTC, datetime
+
+MAX_PAUSE = 3600.0  # seconds: a server asking to wait longer is not waited for
 
 _HIDDEN_DETAILS = re.compile(
     r"<div[^>]*id=[\"']moreErrorDetails[\"'][^>]*>.*?</div>", re.IGNORECASE | re.DOTALL
@@ -75,6 +80,19 @@ class TransientError(SmartBillError):
     retryable = True
 
     def __init__(self, message, *, retry_at=None, **kwargs):
+        if retry_at is not None:
+            latest = time.time() + MAX_PAUSE
+            if not math.isfinite(retry_at) or retry_at > latest:
+                # a pause of more than an hour (or for ever) is not waited for: the job
+                # ends, with the time, instead of freezing the token
+                when = (
+                    datetime.fromtimestamp(retry_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+                    if math.isfinite(retry_at) and retry_at < 4e9
+                    else "a time too far to tell"
+                )
+                message = f"{message} (asked to wait until {when}: not waited for)"
+                self.retryable = False
+                retry_at = latest
         super().__init__(message, **kwargs)
         self.retry_at = retry_at
 

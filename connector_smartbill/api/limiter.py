@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import RateLimitedError, TransientError
+from .errors import MAX_PAUSE, RateLimitedError, TransientError
 
 BUCHAREST = ZoneInfo("Europe/Bucharest")
 
@@ -250,9 +250,10 @@ class RateLimiter:
 
     # -- what SmartBill told us ---------------------------------------------
     def block_until(self, unix_time):
-        """Pause the token until ``unix_time`` (a block announced by SmartBill)."""
+        """Pause the token until ``unix_time`` (a block announced by SmartBill), an hour
+        at most: a longer pause announced is the caller's to report, not to wait."""
         with self._lock:
-            self.window.block_until(unix_time)
+            self.window.block_until(min(unix_time, time.time() + MAX_PAUSE))
 
     def observe(self, *, remaining=None, reset_at=None, daily_remaining=None):
         """Align with SmartBill's own counters from the answer's headers."""

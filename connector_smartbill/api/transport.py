@@ -10,23 +10,23 @@ auth, and scrubs every message it raises.
 import contextvars
 import json
 import logging
+import math
 import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 
 import requests
 
 from .errors import RateLimitedError, SmartBillError, TransientError
+from .http import Redactor, Transport
 from .limiter import shared_limiter
 
 _logger = logging.getLogger(__name__)
 
-VERSION = "19.0.1.0.0"
+VERSION = "19.0.1.1.0"
 USER_AGENT = f"connector_smartbill/{VERSION} (Odoo; +https://github.com/OCA)"
-REDACTED = "***"
 
 
 @dataclass
@@ -64,43 +64,13 @@ def metering():
             outer.waited_seconds += meter.waited_seconds
 
 
-def retry_after_seconds(value):
-    """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent."""
-    if not value:
-        return None
-    if value.replace(".", "", 1).isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
 def header_number(headers, name):
+    """A numeric header, None when absent or not a finite number."""
     try:
-        return float(headers[name])
+        value = float(headers[name])
     except (KeyError, TypeError, ValueError):
         return None
-
-
-class TimeoutAdapter(requests.adapters.HTTPAdapter):
-    """Applies the client's (connect, read) timeouts to every request of the session,
-    so that no call can hang, whoever sends it."""
-
-    def __init__(self, timeout):
-        super().__init__()
-        self.timeout = timeout
-
-    def send(self, request, **kwargs):
-        kwargs["timeout"] = self.timeout
-        return super().send(request, **kwargs)
-
-    @classmethod
-    def mount(cls, session, timeout):
-        adapter = cls(timeout)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        return session
+    return value if math.isfinite(value) else None
 
 
 class BaseClient:
@@ -133,10 +103,10 @@ class BaseClient:
         self.backoff = backoff
         self.max_rate_wait = max_rate_wait
         self.limiter = shared_limiter(self.api, token, limit or self.limit, margin, limiter_connect)
-        self._secrets = [token]
+        self.redact = Redactor([token])
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
-        TimeoutAdapter.mount(self.session, timeout)
+        self.http = Transport(self.session, credentials=True, timeout=timeout, redactor=self.redact)
         self._auth(token)
         self.calls = 0
 
@@ -149,14 +119,6 @@ class BaseClient:
     def _error_for(self, response, body):
         """The error an answer stands for, or None when it is a success."""
         raise NotImplementedError
-
-    # -- secrets --------------------------------------------------------------
-    def redact(self, text):
-        text = str(text)
-        for secret in self._secrets:
-            if secret:
-                text = text.replace(secret, REDACTED)
-        return text
 
     # -- one logical call, with retries ----------------------------------------
     def request(self, path, params=None, *, accept="application/json"):
@@ -209,16 +171,10 @@ class BaseClient:
         if (meter := _meter.get()) is not None:
             meter.record(waited)
         try:
-            response = self.session.get(url, params=params, headers={"Accept": accept})
-            content = response.content
-        except requests.Timeout as err:
-            raise TransientError(
-                f"SmartBill did not answer in time ({type(err).__name__})", endpoint=endpoint
-            ) from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
-            raise TransientError(
-                f"Connection to SmartBill failed ({type(err).__name__})", endpoint=endpoint
-            ) from None
+            response = self.http.get(url, params=params, headers={"Accept": accept})
+        except SmartBillError as err:
+            raise err.scrubbed(self.redact, endpoint) from None
+        content = response.content
         self._observe_headers(response.headers)
         body = None
         if accept == "application/json" or "json" in response.headers.get("Content-Type", ""):

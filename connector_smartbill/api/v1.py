@@ -5,7 +5,6 @@ invoice PDF and the invoices issued from a proforma. V1 answers errors in ``erro
 sometimes with HTTP 200, and blocks a token for 10 minutes after 30 calls in 10 s.
 """
 
-import base64
 import time
 
 from .errors import (
@@ -17,9 +16,10 @@ from .errors import (
     ValidationError,
     strip_html,
 )
+from .http import pause_seconds
 from .limiter import V1_LIMIT
 from .schemas import EstimateInvoices, PaymentStatus, Series, Tax, WarehouseStock
-from .transport import BaseClient, header_number, retry_after_seconds
+from .transport import BaseClient, header_number
 
 DEFAULT_BASE_URL = "https://ws.smartbill.ro/SBORO/api"
 V1_BLOCK_SECONDS = 600
@@ -59,8 +59,7 @@ class SmartBillV1Client(BaseClient):
 
     def _auth(self, token):
         self.session.auth = (self.email, token)
-        basic = base64.b64encode(f"{self.email}:{token}".encode()).decode()
-        self._secrets.append(basic)
+        self.redact.add(f"{self.email}:{token}")  # and so HTTP Basic's base64 of it
 
     # -- answers -> errors ------------------------------------------------------
     def _error_for(self, response, body):
@@ -102,7 +101,7 @@ class SmartBillV1Client(BaseClient):
     def _block_end(response):
         """When a blocked V1 token may call again: ``Retry-After``, else the window
         reset, else SmartBill's documented 10-minute block."""
-        after = retry_after_seconds(response.headers.get("Retry-After"))
+        after = pause_seconds(response.headers.get("Retry-After"))
         if after is not None:
             return time.time() + after
         reset = header_number(response.headers, "X-RateLimit-Reset")

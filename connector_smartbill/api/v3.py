@@ -18,9 +18,10 @@ from .errors import (
     ValidationError,
     strip_html,
 )
+from .http import pause_seconds
 from .limiter import V3_LIMIT
 from .schemas import Client, Product, Supplier, Warehouse
-from .transport import BaseClient, retry_after_seconds
+from .transport import BaseClient
 from .v1 import DEFAULT_BASE_URL
 
 MAX_PAGE_SIZE = 100
@@ -62,7 +63,7 @@ class SmartBillV3Client(BaseClient):
             "; ".join(strip_html(str(e.get("message", ""))) for e in errors if isinstance(e, dict))
             or f"SmartBill V3 error {status}"
         )
-        after = retry_after_seconds(response.headers.get("Retry-After"))
+        after = pause_seconds(response.headers.get("Retry-After"))
         retry_at = time.time() + after if after is not None else None
         if status == 429:
             return RateLimitedError(

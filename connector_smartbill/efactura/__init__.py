@@ -8,6 +8,7 @@ from .reader import (
     is_placeholder,
     parse,
     read_files,
+    root_of,
     split_id,
 )
 from .schemas import AllowanceCharge, Document, Line, Party, TaxSubtotal
@@ -25,5 +26,6 @@ __all__ = [
     "is_placeholder",
     "parse",
     "read_files",
+    "root_of",
     "split_id",
 ]

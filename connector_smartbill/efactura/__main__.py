@@ -1,12 +1,33 @@
 """``python -m connector_smartbill.efactura FILE...``: each e-Factura file (XML, or a zip
-as SPV serves it) as its canonical document in JSON, or the error that stops it.
-Exits 1 when any file failed."""
+as SPV serves it) as its canonical document in JSON, or the error that stops it. Never a
+traceback: every failure is an entry ``{"file", "error"}``. Exits 1 when any file failed."""
 
 import json
 import sys
 from pathlib import Path
 
-from .reader import EFacturaError, parse, read_files
+from .reader import MAX_ZIP_BYTES, EFacturaError, parse, read_files
+
+
+def entries(path):
+    """The entries of one file given on the command line."""
+    try:
+        if Path(path).stat().st_size > MAX_ZIP_BYTES:
+            return [{"file": path, "error": f"larger than {MAX_ZIP_BYTES} bytes: not read"}]
+        files = list(read_files(Path(path).read_bytes(), path))
+    except OSError as err:
+        return [{"file": path, "error": err.strerror or type(err).__name__}]
+    except EFacturaError as err:
+        return [{"file": path, "error": str(err)}]
+    result = []
+    for name, xml in files:
+        try:
+            result.append({"file": name, "document": parse(xml).summary()})
+        except EFacturaError as err:
+            result.append({"file": name, "error": str(err)})
+        except Exception as err:  # noqa: BLE001 - a bug of ours is one file's error too
+            result.append({"file": name, "error": f"unexpected {type(err).__name__}: {err}"})
+    return result
 
 
 def main(argv=None):
@@ -14,22 +35,10 @@ def main(argv=None):
     if not paths:
         sys.stderr.write(__doc__)
         return 2
-    failed = False
-    results = []
-    for path in paths:
-        try:
-            for name, xml in read_files(Path(path).read_bytes(), path):
-                try:
-                    results.append({"file": name, "document": parse(xml).summary()})
-                except EFacturaError as err:
-                    failed = True
-                    results.append({"file": name, "error": str(err)})
-        except (OSError, EFacturaError) as err:
-            failed = True
-            results.append({"file": path, "error": str(err)})
+    results = [entry for path in paths for entry in entries(path)]
     json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
-    return 1 if failed else 0
+    return 1 if any("error" in entry for entry in results) else 0
 
 
 if __name__ == "__main__":

@@ -9,14 +9,18 @@ than :data:`MAX_BYTES`.
 import io
 import re
 import zipfile
+import zlib
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
+from pydantic import ValidationError as PydanticError
 
 from .schemas import CREDIT_NOTE, AllowanceCharge, Document, Line, Party, TaxSubtotal
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # of an XML
+MAX_ZIP_BYTES = 100 * 1024 * 1024  # inflated, of all the members of a zip
+MAX_MEMBERS = 2000
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 # ANAF's answer to an upload it refused: the file an SPV "ERORI FACTURA" message holds
@@ -28,9 +32,17 @@ ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "CreditNote",
 }
 NS = {"cac": CAC, "cbc": CBC}
-# "Curs valutar BNR: 1 EUR = 4.9771 RON", "curs 4,9771"
-_RATE_NOTE = re.compile(r"curs\D*?(?:1\s*[A-Z]{3}\s*=\s*)?(\d+[.,]\d+)", re.IGNORECASE)
-_ID = re.compile(r"^(?P<series>.*?)(?P<number>\d+)$")
+# "Curs valutar BNR: 1 EUR = 4.9771 RON", "curs 4,9771": bounded, so linear in the note
+_RATE_NOTE = re.compile(
+    r"curs\D{0,40}?(?:1\s{0,3}[A-Z]{3}\s{0,3}=\s{0,3})?(\d{1,6}[.,]\d{1,8})",
+    re.IGNORECASE | re.ASCII,
+)
+# XML Schema's lexical forms, ASCII digits only: no exponent, no separators
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+MAX_DIGITS = 18  # of an amount or a quantity: more is not an invoice's
+MAX_TEXT = 1000  # characters of an identifier, a name or a code
+MAX_NOTE = 100_000  # characters of a note or an item's description
 
 
 class EFacturaError(ValueError):
@@ -72,10 +84,11 @@ def split_id(document_id, known_series=()):
         rest = document_id[len(series) :].lstrip(" -/")
         if document_id.startswith(series) and rest:
             return series, rest
-    match = _ID.match(document_id.strip())
-    if not match:
-        return "", document_id.strip()
-    return match["series"].strip(" -/"), match["number"]
+    document_id = document_id.strip()
+    series = document_id.rstrip("0123456789")
+    if series == document_id:  # no trailing number
+        return "", document_id
+    return series.strip(" -/"), document_id[len(series) :]
 
 
 class _Node:
@@ -101,43 +114,75 @@ class _Node:
             raise EFacturaError(f"Missing mandatory element {self.path}/{xpath}")
         return node
 
-    def text(self, xpath, required=False):
-        node = self.must(xpath) if required else self.one(xpath)
-        value = (node.element.text or "").strip() if node is not None else ""
-        if required and not value:
-            raise EFacturaError(f"Empty mandatory element {self.path}/{xpath}")
+    def value(self, limit=MAX_TEXT):
+        """This element's whole text: refused when it is not a single text value (a
+        comment or an element inside would hide part of it) or longer than ``limit``."""
+        if len(self.element):
+            raise EFacturaError(f"{self.path} is not a single text value")
+        value = (self.element.text or "").strip()
+        if len(value) > limit:
+            raise EFacturaError(f"{self.path} is longer than {limit} characters")
         return value or None
 
+    def text(self, xpath, required=False, limit=MAX_TEXT):
+        node = self.must(xpath) if required else self.one(xpath)
+        value = node.value(limit) if node is not None else None
+        if required and not value:
+            raise EFacturaError(f"Empty mandatory element {node.path}")
+        return value
+
+    def texts(self, xpath, limit=MAX_TEXT):
+        """The non-empty values of every ``xpath`` element."""
+        return [value for node in self.all(xpath) if (value := node.value(limit))]
+
     def amount(self, xpath, required=False):
+        """A decimal in XML Schema's form (``1234.56``: ASCII digits, no exponent)."""
         value = self.text(xpath, required)
         if value is None:
             return None
-        try:
-            result = Decimal(value)
-        except InvalidOperation:
-            raise EFacturaError(f"{self.path}/{xpath} is not a number: {value!r}") from None
-        if not result.is_finite():
-            raise EFacturaError(f"{self.path}/{xpath} is not a finite number: {value!r}")
-        return result
+        digits = sum(c.isdigit() for c in value)
+        if not _DECIMAL.fullmatch(value) or digits > MAX_DIGITS:
+            raise EFacturaError(f"{self.path}/{xpath} is not a decimal number: {value[:40]!r}")
+        return Decimal(value)
 
-    def money(self, xpath, required=False):
-        """An amount of money: at most 2 decimals (CIUS-RO / EN 16931 BR-DEC rules)."""
+    def money(self, xpath, required=False, currency=None):
+        """An amount of money in ``currency`` (its currencyID must say so): at most 2
+        decimals (CIUS-RO / EN 16931 BR-DEC rules)."""
         result = self.amount(xpath, required)
-        if result is not None and result.as_tuple().exponent < -2:
+        if result is None:
+            return None
+        if currency:
+            self._in(xpath, currency)
+        if result.as_tuple().exponent < -2:
             raise EFacturaError(
                 f"{self.path}/{xpath} = {result} has more than 2 decimals; e-Factura "
                 "amounts have at most 2"
             )
         return result
 
+    def price(self, xpath, currency):
+        """A unit price in ``currency``: any number of decimals."""
+        result = self.amount(xpath, True)
+        self._in(xpath, currency)
+        return result
+
+    def _in(self, xpath, currency):
+        stated = self.one(xpath).element.get("currencyID")
+        if stated != currency:
+            raise EFacturaError(
+                f"{self.path}/{xpath} is in {stated!r}, not in the document's {currency}"
+            )
+
     def date(self, xpath, required=False):
         value = self.text(xpath, required)
         if value is None:
             return None
         try:
+            if not _DATE.fullmatch(value):
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
-            raise EFacturaError(f"{self.path}/{xpath} is not a date: {value!r}") from None
+            raise EFacturaError(f"{self.path}/{xpath} is not a date: {value[:40]!r}") from None
 
 
 def _identifier(node, xpath):
@@ -180,20 +225,23 @@ def _party(node):
     )
 
 
-def _allowance(node):
+def _allowance(node, currency):
+    indicator = node.text("cbc:ChargeIndicator", True)
+    if indicator not in ("true", "false"):
+        raise EFacturaError(f"{node.path}/cbc:ChargeIndicator is not true or false")
     return AllowanceCharge(
-        is_charge=node.text("cbc:ChargeIndicator", True).lower() == "true",
-        amount=node.money("cbc:Amount", True),
+        is_charge=indicator == "true",
+        amount=node.money("cbc:Amount", True, currency),
         reason=node.text("cbc:AllowanceChargeReason"),
         reason_code=node.text("cbc:AllowanceChargeReasonCode"),
-        base_amount=node.money("cbc:BaseAmount"),
+        base_amount=node.money("cbc:BaseAmount", False, currency),
         percent=node.amount("cbc:MultiplierFactorNumeric"),
         tax_category=node.text("cac:TaxCategory/cbc:ID"),
         tax_percent=node.amount("cac:TaxCategory/cbc:Percent"),
     )
 
 
-def _line(node, credit):
+def _line(node, credit, currency):
     quantity = node.must("cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity")
     unit_code = quantity.element.get("unitCode")
     if not unit_code:
@@ -202,21 +250,29 @@ def _line(node, credit):
     return Line(
         id=node.text("cbc:ID", True),
         name=node.text("cac:Item/cbc:Name", True),
-        description=node.text("cac:Item/cbc:Description"),
+        description=node.text("cac:Item/cbc:Description", limit=MAX_NOTE),
         seller_item_code=node.text("cac:Item/cac:SellersItemIdentification/cbc:ID"),
         quantity=node.amount("cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", True),
         unit_code=unit_code,
-        unit_price=price.amount("cbc:PriceAmount", True),
-        base_quantity=price.amount("cbc:BaseQuantity") or Decimal(1),
-        line_amount=node.money("cbc:LineExtensionAmount", True),
+        unit_price=price.price("cbc:PriceAmount", currency),
+        base_quantity=_base_quantity(price),
+        line_amount=node.money("cbc:LineExtensionAmount", True, currency),
         tax_category=node.text("cac:Item/cac:ClassifiedTaxCategory/cbc:ID", True),
         tax_percent=node.amount("cac:Item/cac:ClassifiedTaxCategory/cbc:Percent") or Decimal(0),
-        allowances=[_allowance(a) for a in node.all("cac:AllowanceCharge")],
+        allowances=[_allowance(a, currency) for a in node.all("cac:AllowanceCharge")],
     )
 
 
-def parse(xml, known_series=()):
-    """The :class:`Document` in ``xml`` (bytes)."""
+def _base_quantity(price):
+    quantity = price.amount("cbc:BaseQuantity")
+    if quantity is not None and quantity <= 0:
+        raise EFacturaError(f"{price.path}/cbc:BaseQuantity is not a positive quantity")
+    return quantity or Decimal(1)
+
+
+def root_of(xml):
+    """The root element of ``xml`` (bytes), read with no DTD, entity or network: an
+    e-Factura Invoice or CreditNote, or ANAF's refusal; anything else is refused."""
     if len(xml) > MAX_BYTES:
         raise EFacturaError(f"File too large ({len(xml)} bytes, at most {MAX_BYTES})")
     parser = etree.XMLParser(
@@ -229,29 +285,41 @@ def parse(xml, known_series=()):
     if tree.docinfo.doctype:
         raise EFacturaError("XML with a DOCTYPE is refused (e-Factura files have none)")
     root = tree.getroot()
+    if root.tag != ANAF_ERRORS and root.tag not in ROOTS:
+        raise EFacturaError(f"Not a UBL Invoice or CreditNote: root element is {root.tag}")
+    return root
+
+
+def parse(xml, known_series=()):
+    """The :class:`Document` in ``xml`` (bytes)."""
+    root = root_of(xml)
     if root.tag == ANAF_ERRORS:
         errors = (" ".join(e.get("errorMessage", "").split()) for e in root.iter(ANAF_ERROR))
         raise AnafRefusalError(root.get("Index_incarcare"), [error for error in errors if error])
-    kind = ROOTS.get(root.tag)
-    if kind is None:
-        raise EFacturaError(f"Not a UBL Invoice or CreditNote: root element is {root.tag}")
+    kind = ROOTS[root.tag]
     doc = _Node(root, f"/{kind}")
     credit_root = kind == "CreditNote"
     type_code = doc.text("cbc:CreditNoteTypeCode" if credit_root else "cbc:InvoiceTypeCode", True)
     document_id = doc.text("cbc:ID", True)
     series, number = split_id(document_id, known_series)
     currency = doc.text("cbc:DocumentCurrencyCode", True)
-    tax_totals = doc.all("cac:TaxTotal")
-    if not tax_totals:
-        raise EFacturaError(f"Missing mandatory element {doc.path}/cac:TaxTotal")
-    tax_amounts = {
-        t.must("cbc:TaxAmount").element.get("currencyID", currency): t.money("cbc:TaxAmount", True)
-        for t in tax_totals
-    }
-    if currency not in tax_amounts:
+    tax_currency = doc.text("cbc:TaxCurrencyCode")
+    totals = {}  # the TaxTotal of each currency: one each
+    for total in doc.all("cac:TaxTotal"):
+        stated = total.must("cbc:TaxAmount").element.get("currencyID")
+        if stated not in (currency, tax_currency or currency):
+            raise EFacturaError(
+                f"{total.path}/cbc:TaxAmount is in {stated!r}, neither the document's "
+                f"currency nor its VAT currency"
+            )
+        if stated in totals:
+            raise EFacturaError(f"{total.path}: a second cac:TaxTotal in {stated}")
+        totals[stated] = total
+    if currency not in totals:
         raise EFacturaError(f"No {doc.path}/cac:TaxTotal/cbc:TaxAmount in {currency}")
+    tax_amounts = {code: t.money("cbc:TaxAmount", True, code) for code, t in totals.items()}
     lines = [
-        _line(n, credit_root)
+        _line(n, credit_root, currency)
         for n in doc.all("cac:CreditNoteLine" if credit_root else "cac:InvoiceLine")
     ]
     if not lines:
@@ -260,56 +328,57 @@ def parse(xml, known_series=()):
             f"{'CreditNoteLine' if credit_root else 'InvoiceLine'}"
         )
     monetary = doc.must("cac:LegalMonetaryTotal")
-    notes = [n.element.text.strip() for n in doc.all("cbc:Note") if n.element.text]
+    notes = doc.texts("cbc:Note", MAX_NOTE)
     tax_ron = tax_amounts.get("RON") if currency != "RON" else None
+    try:
+        return _document(doc, locals())
+    except (ArithmeticError, PydanticError) as err:
+        raise EFacturaError(f"{doc.path}: {err}") from None
+
+
+def _document(doc, read):
+    """The :class:`Document` of ``doc``, with what :func:`parse` has ``read``."""
+    currency, monetary = read["currency"], read["monetary"]
+    tax_amounts, tax_ron, notes = read["tax_amounts"], read["tax_ron"], read["notes"]
     return Document(
-        id=document_id,
-        series=series,
-        number=number,
-        type_code=type_code,
-        is_credit_note=credit_root or type_code == CREDIT_NOTE,
+        id=read["document_id"],
+        series=read["series"],
+        number=read["number"],
+        type_code=read["type_code"],
+        is_credit_note=read["credit_root"] or read["type_code"] == CREDIT_NOTE,
         issue_date=doc.date("cbc:IssueDate", True),
         due_date=doc.date("cbc:DueDate") or doc.date("cac:PaymentMeans/cbc:PaymentDueDate"),
         currency=currency,
-        tax_currency=doc.text("cbc:TaxCurrencyCode"),
+        tax_currency=read["tax_currency"],
         seller=_party(doc.must("cac:AccountingSupplierParty")),
         buyer=_party(doc.must("cac:AccountingCustomerParty")),
         payment_means_code=doc.text("cac:PaymentMeans/cbc:PaymentMeansCode"),
-        payee_ibans=[
-            n.element.text.strip()
-            for n in doc.all("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID")
-            if n.element.text
-        ],
+        payee_ibans=doc.texts("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"),
         notes=notes,
         contract_ref=doc.text("cac:ContractDocumentReference/cbc:ID"),
         order_ref=doc.text("cac:OrderReference/cbc:ID"),
-        billing_refs=[
-            n.element.text.strip()
-            for n in doc.all("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID")
-            if n.element.text
-        ],
-        allowances=[_allowance(a) for a in doc.all("cac:AllowanceCharge")],
-        lines=lines,
+        billing_refs=doc.texts("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID"),
+        allowances=[_allowance(a, currency) for a in doc.all("cac:AllowanceCharge")],
+        lines=read["lines"],
         tax_subtotals=[
             TaxSubtotal(
                 category=s.text("cac:TaxCategory/cbc:ID", True),
                 percent=s.amount("cac:TaxCategory/cbc:Percent") or Decimal(0),
-                taxable_amount=s.money("cbc:TaxableAmount", True),
-                tax_amount=s.money("cbc:TaxAmount", True),
+                taxable_amount=s.money("cbc:TaxableAmount", True, currency),
+                tax_amount=s.money("cbc:TaxAmount", True, currency),
                 exemption_reason=s.text("cac:TaxCategory/cbc:TaxExemptionReasonCode")
                 or s.text("cac:TaxCategory/cbc:TaxExemptionReason"),
             )
-            for t in tax_totals
-            for s in t.all("cac:TaxSubtotal")
+            for s in read["totals"][currency].all("cac:TaxSubtotal")
         ],
-        line_extension_amount=monetary.money("cbc:LineExtensionAmount", True),
-        tax_exclusive_amount=monetary.money("cbc:TaxExclusiveAmount", True),
-        tax_inclusive_amount=monetary.money("cbc:TaxInclusiveAmount", True),
-        allowance_total=monetary.money("cbc:AllowanceTotalAmount") or Decimal(0),
-        charge_total=monetary.money("cbc:ChargeTotalAmount") or Decimal(0),
-        prepaid_amount=monetary.money("cbc:PrepaidAmount") or Decimal(0),
-        rounding_amount=monetary.money("cbc:PayableRoundingAmount") or Decimal(0),
-        payable_amount=monetary.money("cbc:PayableAmount", True),
+        line_extension_amount=monetary.money("cbc:LineExtensionAmount", True, currency),
+        tax_exclusive_amount=monetary.money("cbc:TaxExclusiveAmount", True, currency),
+        tax_inclusive_amount=monetary.money("cbc:TaxInclusiveAmount", True, currency),
+        allowance_total=monetary.money("cbc:AllowanceTotalAmount", False, currency) or Decimal(0),
+        charge_total=monetary.money("cbc:ChargeTotalAmount", False, currency) or Decimal(0),
+        prepaid_amount=monetary.money("cbc:PrepaidAmount", False, currency) or Decimal(0),
+        rounding_amount=monetary.money("cbc:PayableRoundingAmount", False, currency) or Decimal(0),
+        payable_amount=monetary.money("cbc:PayableAmount", True, currency),
         tax_amount=tax_amounts[currency],
         tax_amount_ron=tax_ron,
         exchange_rate=_exchange_rate(notes, tax_amounts[currency], tax_ron)
@@ -332,20 +401,82 @@ def _exchange_rate(notes, tax, tax_ron):
 
 def read_files(content, filename):
     """The XML files in an upload: the file itself, or the invoice XMLs of a zip as SPV
-    and SmartBill serve them (ANAF's ``semnatura_*`` signature files are skipped).
-    Yields (name, bytes)."""
+    and SmartBill serve them (ANAF's ``semnatura_*`` signature files are skipped; a zip
+    in the zip is read one level deep). Yields ``(name, bytes)``; a member's name is its
+    file name, or its path in the zip when two members share a file name.
+
+    Every byte is counted as it is inflated, whatever the zip's headers claim: at most
+    :data:`MAX_BYTES` per member and :data:`MAX_ZIP_BYTES` per archive, at most
+    :data:`MAX_MEMBERS` members. A bad, encrypted or truncated zip, or one without an
+    invoice, is an :class:`EFacturaError` naming the file."""
+    if len(content) > MAX_BYTES and not filename.lower().endswith(".zip"):
+        raise EFacturaError(f"{filename} is too large ({len(content)} bytes, at most {MAX_BYTES})")
     if not filename.lower().endswith(".zip"):
         yield filename, content
         return
+    found = list(_zip_members(content, filename, nested=True))
+    if not found:
+        raise EFacturaError(f"{filename} holds no invoice XML")
+    counts = {}
+    for path, _xml in found:
+        base = path.rsplit("/", 1)[-1]
+        counts[base] = counts.get(base, 0) + 1
+    for path, xml in found:
+        base = path.rsplit("/", 1)[-1]
+        yield (base if counts[base] == 1 else path), xml
+
+
+def _zip_members(content, filename, nested):
+    """``(path, bytes)`` of the invoice XMLs of the zip ``content``."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
-        raise EFacturaError(f"{filename} is not a zip file") from None
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise EFacturaError(f"{filename} is not a readable zip file") from None
+    if len(infos) > MAX_MEMBERS:
+        raise EFacturaError(f"{filename} has {len(infos)} members (at most {MAX_MEMBERS})")
+    budget = MAX_ZIP_BYTES
     with archive:
-        for info in archive.infolist():
-            name = info.filename.rsplit("/", 1)[-1]
-            if not name.lower().endswith(".xml") or name.lower().startswith("semnatura"):
+        for info in infos:
+            path = "/".join(p for p in info.filename.split("/") if p not in ("", ".", ".."))
+            base = path.rsplit("/", 1)[-1].lower()
+            if info.is_dir() or base.startswith("semnatura"):
                 continue
-            if info.file_size > MAX_BYTES:
-                raise EFacturaError(f"{filename}/{name} is too large ({info.file_size} bytes)")
-            yield name, archive.read(info)
+            if base.endswith(".zip") and nested:
+                inner = _inflate(archive, info, f"{filename}/{path}", min(budget, MAX_ZIP_BYTES))
+                budget -= len(inner)
+                for inner_path, xml in _zip_members(inner, f"{filename}/{path}", nested=False):
+                    yield f"{path}/{inner_path}", xml
+            elif base.endswith(".zip"):
+                raise EFacturaError(f"{filename}/{path}: a zip in a zip in a zip is refused")
+            elif base.endswith(".xml"):
+                xml = _inflate(archive, info, f"{filename}/{path}", budget)
+                budget -= len(xml)
+                yield path, xml
+
+
+def _inflate(archive, info, where, budget):
+    """The bytes of member ``info``, counted as they are inflated: at most
+    :data:`MAX_BYTES` and ``budget``, whatever the header says."""
+    limit = min(MAX_BYTES, budget)
+    chunks, size = [], 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise EFacturaError(
+                        f"{where} inflates to more than {limit} bytes: refused"
+                        if limit == MAX_BYTES
+                        else f"{where}: the zip inflates to more than {MAX_ZIP_BYTES} bytes"
+                    )
+                chunks.append(chunk)
+    except EFacturaError:
+        raise
+    except RuntimeError as err:  # encrypted
+        raise EFacturaError(f"{where}: {err}") from None
+    except NotImplementedError:
+        raise EFacturaError(f"{where}: compression method not supported") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as err:
+        raise EFacturaError(f"{where} is damaged: {err}") from None
+    return b"".join(chunks)

@@ -3,3 +3,5 @@ from . import test_invoices
 from . import test_operations
 from . import test_dashboard_tour
 from . import test_real_documents
+from . import test_hostile_uploads
+from . import test_security

@@ -31,6 +31,21 @@ from tests.smartbill_sim import SimServer, generate  # noqa: E402
 WINDOW = 1.0
 
 
+def perform_all(env, trap):
+    """Run every trapped job, and the jobs they enqueue, until none is left, each in a
+    savepoint. Returns (results, failures) with failures as (job, error)."""
+    results, failures = [], []
+    while trap.enqueued_jobs:
+        jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
+        for job in sorted(jobs, key=lambda j: j.priority):
+            try:
+                with env.cr.savepoint():
+                    results.append(job.perform())
+            except JobError as err:
+                failures.append((job, err))
+    return results, failures
+
+
 class SmartBillCase(TransactionCase):
     """A simulator per test class and a backend pointing at it."""
 
@@ -122,18 +137,7 @@ class MasterDataCase(SmartBillCase):
 
     @classmethod
     def perform_all(cls, trap):
-        """Run every trapped job, and the jobs they enqueue, until none is left.
-        Returns (results, failures) with failures as (job, error)."""
-        results, failures = [], []
-        while trap.enqueued_jobs:
-            jobs, trap.enqueued_jobs = trap.enqueued_jobs, []
-            for job in sorted(jobs, key=lambda j: j.priority):
-                try:
-                    with cls.env.cr.savepoint():
-                        results.append(job.perform())
-                except JobError as err:
-                    failures.append((job, err))
-        return results, failures
+        return perform_all(cls.env, trap)
 
     def run_stored_jobs(self, max_rounds=30):
         """Run the stored SmartBill jobs as queue_job's runner does, without waiting for

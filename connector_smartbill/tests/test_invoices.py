@@ -361,6 +361,34 @@ class TestInvoices(RomanianCompanyCase):
         self.assertEqual(self.backend.missing_count, 0)
         self.assertEqual(self.sim.requests, ["/SBORO/api/series"])
 
+    def test_completeness_in_pages_resumes_and_remembers(self):
+        self.backend.completeness_budget = 1  # one SmartBill call per run
+        first, second, third = (
+            (self.sim.reset_usage(), self.backend.check_completeness())[1] for _ in range(3)
+        )
+        self.assertEqual(
+            (first, second, third),
+            (
+                "1 missing in Odoo, 0 not in SmartBill",  # FCJ first: series by name
+                "1 missing in Odoo, 1 not in SmartBill",
+                "1 missing in Odoo, 1 not in SmartBill",
+            ),
+        )
+        # the third run asked nothing: both numbers are remembered
+        self.assertEqual(self.sim.requests, ["/SBORO/api/series"])
+        fct = self.backend.series_ids.filtered(lambda s: s.name == "FCT")
+        self.assertEqual(fct.checked_until, int(fct.next_number) - 1)
+        # a re-sync of their period asks them again
+        self.backend.completeness_budget = 300
+        with trap_jobs() as trap:
+            self.backend._queue_sync("completeness", since=date(2000, 1, 1))
+            self.assertFalse(
+                self.env["smartbill.series.gap"].search([("backend_id", "=", self.backend.id)])
+            )
+            self.sim.reset_usage()
+            self.perform_all(trap)
+        self.assertEqual(self.sim.requests.count("/SBORO/api/invoice/paymentstatus"), 2)
+
     def test_smartbill_pdf_attached_when_asked(self):
         self.backend.attach_pdf = True
         self.upload("FCT0003.zip", self.dataset.invoice_zip(self.held_back))
@@ -401,6 +429,7 @@ class TestSpv(RomanianCompanyCase):
         cls.backend.write(
             {
                 "spv_base_url": cls.sim.url.replace("/SBORO/api", "/prod/FCTEL/rest"),
+                "spv_test_mode": True,
                 "spv_token": cls.dataset.spv_token,
             }
         )
@@ -454,7 +483,8 @@ class TestSpv(RomanianCompanyCase):
         self.assertEqual(refusal.state, "failed")
         self.assertIn("ANAF refused the invoice", refusal.message)
         self.assertIn("BR-RO-010", refusal.message)
-        self.assertEqual(self.backend.spv_imported_until, self.last)
+        self.backend.spv_since = self.first
+        self.assertEqual(self.backend.spv_imported_until, self.last)  # every day done
         lists = self.sim.requests.count("/prod/FCTEL/rest/listaMesajePaginatieFactura")
         self.assertGreater(lists, (self.last - self.first).days + 1)  # more than one page a day
 
@@ -467,19 +497,36 @@ class TestSpv(RomanianCompanyCase):
         self.assertNotIn("/prod/FCTEL/rest/descarcare", self.sim.requests)
         self.assertEqual(len(self.backend.document_ids), count)
 
-    def test_interrupted_window_is_resumed_by_its_job(self):
-        self.sim.inject("500", path="/descarcare", times=1)
+    def test_message_that_cannot_be_downloaded_stops_nothing_and_is_fetched_again(self):
+        self.sim.inject("500", path="/descarcare", times=1)  # one message's download
         _results, failures = self.import_window()
-        self.assertEqual(len(failures), 1)  # that day's job: retried later by queue_job
-        job, error = failures[0]
-        self.assertIn("SPV descarcare: HTTP 500", str(error))
+        self.assertEqual(failures, [])  # the window goes on: every day is done
+        unread = self.backend.document_ids.filtered("unread")
+        self.assertEqual(len(unread), 1)
+        self.assertEqual((unread.state, unread.source), ("failed", "spv"))
+        self.assertIn("SPV descarcare: HTTP 500", unread.message)
+        self.backend.spv_since = self.first
+        self.assertEqual(self.backend.spv_imported_until, self.last)
+        # Retry failed downloads it again, and it is imported
         with trap_jobs() as trap:
-            job.perform()
+            self.backend.action_retry_failed()
             self.perform_all(trap)
+        self.assertFalse(unread.unread)
+        self.assertEqual(unread.state, "imported")
         self.assertEqual(
             len(self.env["smartbill.account.move"].search([("backend_id", "=", self.backend.id)])),
             len(self.dataset.invoices) + len(self.dataset.bills),
         )
+
+    def test_day_whose_list_fails_is_not_done_and_is_taken_again(self):
+        self.backend.spv_since = self.first
+        self.sim.inject("500", path="/listaMesajePaginatieFactura", times=1)
+        _results, failures = self.import_window()
+        self.assertEqual(len(failures), 1)  # that day's job, retried by queue_job
+        self.assertFalse(self.backend.spv_imported_until)
+        with trap_jobs() as trap:
+            self.env["smartbill.backend"]._cron_import_spv()
+            self.assertEqual(trap.enqueued_jobs[0].args[0], self.first)  # taken again
 
     def test_bill_already_fetched_by_l10n_ro_edi_is_bound_not_duplicated(self):
         message = next(m for m in self.dataset.spv_messages() if m["tip"] == "FACTURA PRIMITA")
@@ -598,19 +645,29 @@ class TestSpv(RomanianCompanyCase):
         second = self.env["smartbill.account.move"].search([("ref", "=", again["id"])])
         self.assertEqual(second.reversed_entry_id, original)
 
-    def test_daily_cron_queues_the_days_since_the_last_complete_one(self):
-        self.backend.write({"spv_since": self.first, "spv_imported_until": False})
+    def test_hourly_cron_queues_the_days_since_the_last_complete_one(self):
         today = fields.Date.context_today(self.backend)
+        self.backend.spv_since = today - timedelta(days=5)
         with trap_jobs() as trap:
             self.env["smartbill.backend"]._cron_import_spv()
-            trap.assert_jobs_count((today - self.first).days + 1)
-        self.backend.spv_imported_until = today - timedelta(days=2)
+            trap.assert_jobs_count(6)
+        for offset in range(5, 1, -1):  # the days before yesterday, done
+            self.env["smartbill.spv.day"].record(self.backend, today - timedelta(offset), 0)
+        self.assertEqual(self.backend.spv_imported_until, today - timedelta(days=2))
         with trap_jobs() as trap:
             self.env["smartbill.backend"]._cron_import_spv()
             self.assertEqual(
                 [job.args[0] for job in trap.enqueued_jobs],
                 [today - timedelta(days=1), today],
             )
+        # yesterday and today are listed again even when done: their messages keep coming
+        for offset in (1, 0):
+            self.env["smartbill.spv.day"].record(self.backend, today - timedelta(offset), 0)
+        with trap_jobs() as trap:
+            self.env["smartbill.backend"]._cron_import_spv()
+            trap.assert_jobs_count(2)
+        cron = self.env.ref("connector_smartbill.cron_import_spv")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"))
 
 
 @tagged("post_install", "-at_install")

@@ -240,6 +240,38 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
     def snapshot(self):
         return {m.id: (m.amount_total, m.state, m.write_date) for m in self.moves().odoo_id}
 
+    def test_bad_file_or_failed_download_never_stops_the_window(self):
+        invoices = [i for i in self.dataset.invoices.values() if i["kind"] == "invoice"]
+        corrupt, unreachable = invoices[0]["id"], invoices[1]["id"]
+        self.sim.inject("truncated", path=f"/efactura/{corrupt}.zip")  # a bad zip
+        self.sim.inject("500", path=f"/efactura/{unreachable}.zip")
+        self.backend._queue_sync("documents")
+        self.finish()
+        run = self.runs("documents")[-1]
+        # the window went on: its run tells the two failed files, the rest is imported
+        self.assertEqual((run.state, run.failed_count), ("failed", 2))
+        documents = self.backend.document_ids
+        failed = documents.filtered(lambda d: d.state == "failed")
+        self.assertEqual(
+            sorted(failed.mapped("name")), sorted([f"{corrupt}.zip", f"{unreachable}.zip"])
+        )
+        self.assertIn("not a readable zip", failed.filtered(lambda d: corrupt in d.name).message)
+        self.assertIn("HTTP 500", failed.filtered(lambda d: unreachable in d.name).message)
+        self.assertEqual(len(self.moves()), len(documents) - 2)
+        # Retry failed downloads them again: both imported, nothing twice
+        self.backend.action_retry_failed()
+        self.finish()
+        self.assertEqual(set(self.backend.document_ids.mapped("state")), {"imported"})
+        self.assertEqual(len(self.moves()), len(self.backend.document_ids))
+
+    def test_run_whose_work_is_queued_already_is_that_run(self):
+        first = self.backend._queue_sync("documents")
+        again = self.backend._queue_sync("documents")  # the same work: one job, one run
+        self.assertEqual(again, first)
+        self.assertEqual(len(self.runs("documents")), 1)
+        self.finish()
+        self.assertEqual((first.state, first.job_count > 0), ("done", True))
+
     def test_database_error_leaves_no_half_document_and_retry_finishes(self):
         invoice = next(i for i in self.dataset.invoices.values() if len(i["lines"]) > 1)
         doc_id = f"{invoice['series']}{invoice['number']}"
@@ -393,7 +425,9 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         refused = self.env["smartbill.sync.run.failure"].search(
             [("backend_id", "=", self.backend.id), ("state", "=", "refused")]
         )
-        self.assertEqual(sorted(refused.mapped("reference")), sorted(bad))
+        # the files that could not be read at all failed when stored, without a job
+        unread = {"malformed.xml", "bomb.xml"}
+        self.assertEqual(sorted(refused.mapped("reference")), sorted(set(bad) - unread))
         self.assertEqual(
             set(refused.mapped("error_class")), {"EFacturaError", "InvalidRecordError"}
         )

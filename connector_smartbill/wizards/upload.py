@@ -3,7 +3,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..efactura import MAX_BYTES, EFacturaError
+from ..efactura import MAX_BYTES
 
 MAX_FILES = 200
 
@@ -42,13 +42,10 @@ class SmartBillUploadWizard(models.TransientModel):
         self.ensure_one()
         self._check_files()
         documents = self.env["smartbill.document"]
-        for attachment in self.attachment_ids:
-            try:
-                documents |= documents.store_files(
-                    self.backend_id, attachment.name, attachment.raw, "upload"
-                )
-            except EFacturaError as err:
-                raise UserError(str(err)) from None
+        for attachment in self.attachment_ids:  # a file that cannot be read: failed, alone
+            documents |= documents.store_files(
+                self.backend_id, attachment.name, attachment.raw or b"", "upload"
+            )
         self.attachment_ids.unlink()
         documents.enqueue_import(run=self.backend_id._new_run("documents", "upload"))
         return {

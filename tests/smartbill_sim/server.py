@@ -10,6 +10,7 @@ Faults are injected per test with :meth:`SimServer.inject`.
 import base64
 import functools
 import json
+import random
 import re
 import threading
 import time
@@ -58,6 +59,8 @@ FAULTS = {
     "html200",
     "echo_auth",
 }
+CHAOS = ("429", "500", "drop", "slow")
+POISON = b"PK\x03\x04" + b"poisoned" * 64  # not a zip, whatever its name says
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -114,6 +117,10 @@ class SimServer:
         v1_block_seconds=600.0,
         v1_block_status=403,
         retry_after_scale=None,
+        chaos=0.0,
+        chaos_seed=0,
+        slow_seconds=2.0,
+        poison=(),
     ):
         self.dataset = dataset or generate("demo")
         self.window = window
@@ -128,6 +135,14 @@ class SimServer:
         self.log = []
         self.requests = []  # every path asked, answered or not
         self.spv_page_size = 500  # ANAF's page size
+        # chaos: this share of SmartBill's, SPV's and the folder's answers get a fault at
+        # random (429, 500, a dropped connection, an answer later than the client waits)
+        self.chaos = chaos
+        self._random = random.Random(chaos_seed)
+        self.slow_seconds = slow_seconds
+        self.chaos_faults = 0
+        # documents (ids) served as corrupt zips, by the folder and by SPV, every time
+        self.poison = set(poison)
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _Handler)
         self.httpd.daemon_threads = True
@@ -182,6 +197,11 @@ class SimServer:
                 if fault.times > 0 and (fault.path is None or fault.path in path):
                     fault.times -= 1
                     return fault
+            chaotic = path.startswith(("/SBORO/", "/prod/FCTEL/", "/efactura/"))
+            if chaotic and self.chaos and self._random.random() < self.chaos:
+                self.chaos_faults += 1
+                kind = self._random.choice(CHAOS)
+                return Fault(kind, None, 1, self.slow_seconds + 1 if kind == "slow" else 1.0)
         return None
 
     # -- rate limiting as SmartBill does it -----------------------------------------
@@ -430,6 +450,8 @@ class _Handler(BaseHTTPRequestHandler):
         invoice = next((i for i in invoices if f"{i['id']}.zip" == name), None)
         if invoice is None:
             return self.send(404, b"Not Found", content_type="text/plain")
+        if invoice["id"] in self.sim.poison:
+            return self.send(200, POISON, content_type="application/zip")
         self.send(200, self.data.invoice_zip(invoice), content_type="application/zip")
 
     # -- ANAF SPV (e-Factura) ------------------------------------------------------
@@ -510,6 +532,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(
                 200, efactura_zip(body, message["id_solicitare"]), content_type="application/zip"
             )
+        if message["document"]["id"] in self.sim.poison:
+            return self.send(200, POISON, content_type="application/zip")
         self.send(
             200,
             self.data.invoice_zip(message["document"], message["id_solicitare"]),

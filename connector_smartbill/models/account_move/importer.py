@@ -19,7 +19,6 @@ from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError, parse
 from ...efactura.schemas import CREDIT_NOTE
-from ...efactura.source import DocumentFolder
 from ...exceptions import InvalidRecordError
 from ...jobs import JobOutcome, import_each
 from .common import ban
@@ -40,7 +39,7 @@ class AccountMoveAdapter(Component):
 
     @property
     def folder(self):
-        return DocumentFolder(self.backend_record.efactura_source_url)
+        return self.backend_record._folder()
 
     def search(self, since=None, until=None):
         """Names of the folder's documents issued between ``since`` and ``until``."""

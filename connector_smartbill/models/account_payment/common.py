@@ -76,6 +76,7 @@ class SmartBillAccountPayment(models.Model):
         )
 
     @api.model
+    @api.private
     def import_report_rows(self, backend, rows):
         """One payment per report row (receipt or bank payment), reconciled with the
         invoices it names; a row already imported is skipped. A payment the status sync

@@ -10,9 +10,14 @@ V1 rate limit.
 """
 
 import logging
+from contextlib import closing
 from decimal import Decimal
 
-from odoo import fields, models
+from odoo import fields, models, sql_db
+from odoo.tools import SQL
+
+from odoo.addons.connector.database import pg_try_advisory_lock
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import NotFoundError
 from ...exceptions import job_errors
@@ -112,8 +117,34 @@ class SmartBillAccountMove(models.Model):
             except NotFoundError:
                 return None
 
+    def _hold(self):
+        """No other job aligns this invoice at the same time: its advisory lock, and a
+        fresh look at its payments (a job that committed a payment after this one's
+        snapshot began would be booked twice): retried when another job was at it."""
+        if not pg_try_advisory_lock(self.env, f"smartbill.payment_status({self.id})"):
+            raise RetryableJobError(
+                "Another job syncs this invoice's payment status; retried later.", seconds=2
+            )
+        query = SQL(
+            "SELECT count(*), max(write_date) FROM smartbill_account_payment"
+            " WHERE invoice_binding_id = %s",
+            self.id,
+        )
+        ((seen_count, seen_date),) = self.env.execute_query(query)
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
+            cr.execute(query)
+            ((count, date),) = cr.fetchall()
+        if count > seen_count or (date and (not seen_date or date > seen_date)):
+            raise RetryableJobError(
+                "Another job booked a payment of this invoice meanwhile; retried later.",
+                seconds=2,
+                ignore_retry=True,
+            )
+
     def _sync_payment_status(self, run, status):
         """Align this invoice on SmartBill's ``status`` (None: not in SmartBill)."""
+        if not (run and run.dry_run):
+            self._hold()
         if status is None:
             if run and run.dry_run:
                 return JobOutcome(f"{self.external_id}: not in SmartBill", {"read": 1})

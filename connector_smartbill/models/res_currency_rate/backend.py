@@ -30,10 +30,8 @@ class SmartBillBackend(models.Model):
         if dry_run:
             raise UserError(self.env._("BNR rates have no dry run: they are only added."))
         run = self._new_run("rates", "bnr", date_from=since, date_to=until)
-        self.with_delay(priority=5, identity_key=identity_without_run).import_bnr_rates(
-            since=since, until=until, run=run
-        )
-        return run
+        job = self.with_delay(priority=5, identity_key=identity_without_run)
+        return self._run_of(run, job.import_bnr_rates(since=since, until=until, run=run))
 
     @smartbill_job
     def import_bnr_rates(self, since=None, until=None, run=None):

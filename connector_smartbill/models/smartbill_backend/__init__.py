@@ -1,1 +1,1 @@
-from . import common, entity
+from . import common, vault, runs, entity

@@ -59,16 +59,19 @@ class SmartBillBackend(models.Model):
         "test server or the SmartBill simulator.",
     )
     email = fields.Char("V1 e-mail", help="The SmartBill user of the V1 API token.")
+    # credentials: stored encrypted (vault.py), shown to managers only
     v1_token = fields.Char(
         "V1 API token",
         groups=MANAGER,
-        copy=False,
+        compute="_compute_v1_token",
+        inverse="_inverse_v1_token",
         help="SmartBill > Contul Meu > Integrari > API (looks like 003|5088...).",
     )
     v3_token = fields.Char(
         "V3 API token",
         groups=MANAGER,
-        copy=False,
+        compute="_compute_v3_token",
+        inverse="_inverse_v3_token",
         help="Bearer token of SmartBill's V3 API, for clients, suppliers, products and "
         "warehouses.",
     )
@@ -85,6 +88,13 @@ class SmartBillBackend(models.Model):
         default=0.1,
         groups=MANAGER,
         help="Share of SmartBill's limit kept in reserve: 0.1 sends at most 27 of 30 calls.",
+    )
+    http_timeout = fields.Integer(
+        "Answer timeout (s)",
+        default=30,
+        groups=MANAGER,
+        help="Seconds a server (SmartBill, ANAF, BNR, the folder) has to answer a call; "
+        "the call is tried again later when it does not.",
     )
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
@@ -149,30 +159,38 @@ class SmartBillBackend(models.Model):
             "limiter_connect": lambda: psycopg2.connect(**params),
         }
 
+    def _timeout(self):
+        """The clients' (connect, read) timeouts."""
+        return (5.0, float(self.sudo().http_timeout or 30))
+
     def _v1_client(self):
         """The V1 client of this backend. Tokens are read with sudo (jobs run as any
         user) and never leave this method except inside the client."""
         self.ensure_one()
         backend = self.sudo()
-        if not backend.v1_token or not backend.email:
+        token = self._secret("v1_token")
+        if not token or not backend.email:
             raise UserError(self.env._("Backend %s has no V1 e-mail and token.", self.name))
         return SmartBillV1Client(
             self.email,
-            backend.v1_token,
+            token,
             self.company_vat_code,
             base_url=self.base_url,
+            timeout=self._timeout(),
             **self._limits(backend.v1_rate_limit),
         )
 
     def _v3_client(self):
         self.ensure_one()
         backend = self.sudo()
-        if not backend.v3_token:
+        token = self._secret("v3_token")
+        if not token:
             raise UserError(self.env._("Backend %s has no V3 API token.", self.name))
         return SmartBillV3Client(
-            backend.v3_token,
+            token,
             self.company_vat_code,
             base_url=self.base_url,
+            timeout=self._timeout(),
             **self._limits(backend.v3_rate_limit, daily=V3_LIMIT.daily),
         )
 
@@ -182,7 +200,7 @@ class SmartBillBackend(models.Model):
         self.ensure_one()
         try:
             lines = [self.env._("V1: connected, %s VAT rates.", len(self._v1_client().taxes()))]
-            if self.sudo().v3_token:
+            if self.sudo().v3_token_secret:
                 client = self._v3_client()
                 client.page_size = 1
                 next(iter(client.warehouses()), None)
@@ -193,6 +211,7 @@ class SmartBillBackend(models.Model):
 
     def action_test_connection(self):
         self.ensure_one()
+        self._check_manager()
         ok, message = self._check_connection()
         self.write(
             {
@@ -212,38 +231,6 @@ class SmartBillBackend(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
-
-    # -- what a backend synchronises -------------------------------------------------------
-    def _sync_entities(self):
-        """``{entity: label}``: what a backend synchronises, in the dashboard's order. A
-        binding declares its own (``_smartbill_entity``); each capability adds its own
-        entity and a ``_queue_<entity>(since, until, dry_run)`` method that queues its
-        sync run."""
-        return {}
-
-    def _queue_sync(self, entity, since=None, until=None, dry_run=False):
-        """Queue a sync run of ``entity``, of the documents issued (or payments made,
-        days listed...) from ``since`` to ``until`` when it has such a window; a dry run
-        writes nothing. Returns the run."""
-        self.ensure_one()
-        return getattr(self, f"_queue_{entity}")(since=since, until=until, dry_run=dry_run)
-
-    def _action_queue(self, entity, message):
-        """A button: queue a run of ``entity`` for each backend, tell it is queued."""
-        for backend in self:
-            backend._queue_sync(entity)
-        return self._notify_queued(message)
-
-    def _new_run(self, entity, source=None, **values):
-        """A sync run of this backend, for the jobs about to be queued."""
-        self.ensure_one()
-        return self.env["smartbill.sync.run"].create(
-            {"backend_id": self.id, "entity": entity, "source": source, **values}
-        )
-
-    def _jobs_domain(self):
-        # every SmartBill job belongs to a sync run of its backend
-        return [("smartbill_run_id.backend_id", "=", self._origin.id)]
 
     def _notify_queued(self, message):
         return {

@@ -39,6 +39,7 @@ class SmartBillBackendEntity(models.Model):
         return list(self.env["smartbill.backend"]._sync_entities().items())
 
     @api.model
+    @api.private
     def ensure(self, backends):
         """Give each of ``backends`` its row for every entity, in the dashboard's order."""
         order = {entity: index for index, entity in enumerate(backends._sync_entities())}

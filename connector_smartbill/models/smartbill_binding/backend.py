@@ -32,34 +32,42 @@ class SmartBillBackend(models.Model):
         if model is None:
             return super()._queue_sync(entity, since=since, until=until, dry_run=dry_run)
         run = self._new_run(entity, model._smartbill_source, dry_run=dry_run)
-        self._batch(model, run).delay()
-        return run
+        return self._run_of(run, model.with_delay(**self._batch(model)).import_batch(self, run=run))
 
-    def _batch(self, model, run):
-        """The delayable batch import of binding ``model`` for this backend, in ``run``."""
-        return model.delayable(
-            priority=model._smartbill_priority,
-            identity_key=identity_without_run,
-            description=self.env._(
+    def _batch(self, model):
+        """The job options of the batch import of binding ``model`` for this backend."""
+        return {
+            "priority": model._smartbill_priority,
+            "identity_key": identity_without_run,
+            "description": self.env._(
                 "SmartBill %(what)s of %(backend)s", what=model._description, backend=self.name
             ),
-        ).import_batch(self, run=run)
+        }
 
     def _master_data_chain(self):
         """VAT rates first (products need them), then the rest side by side."""
         self.ensure_one()
+        runs = {"taxes": self._new_run("taxes", "v1")}
         taxes = self.delayable(priority=1, identity_key=identity_without_run).import_taxes(
-            run=self._new_run("taxes", "v1")
+            run=runs["taxes"]
         )
-        batches = (
-            self._batch(model, self._new_run(entity, model._smartbill_source))
-            for entity, model in self._master_data().items()
+        batches = []
+        for entity, model in self._master_data().items():
+            runs[entity] = self._new_run(entity, model._smartbill_source)
+            batches.append(
+                model.delayable(**self._batch(model)).import_batch(self, run=runs[entity])
+            )
+        return chain(taxes, group(*batches)), list(
+            zip(runs.values(), [taxes, *batches], strict=True)
         )
-        return chain(taxes, group(*batches))
 
     def action_import_master_data(self):
+        self._check_manager()
         for backend in self:
-            backend._master_data_chain().delay()
+            graph, delayed = backend._master_data_chain()
+            graph.delay()
+            for run, delayable in delayed:  # queue_job's job of each, or the older one
+                backend._run_of(run, delayable._generated_job)
         return self._notify_queued(self.env._("Master data import queued."))
 
     @api.model

@@ -106,6 +106,7 @@ class SmartBillBackend(models.Model):
 
     def action_retry_failed(self):
         """Requeue every failed job and import every failed document again."""
+        self._check_manager()
         runs = self.env["smartbill.sync.run"].search(
             [("backend_id", "in", self.ids), ("state", "=", "failed")]
         )
@@ -114,7 +115,9 @@ class SmartBillBackend(models.Model):
             [
                 ("backend_id", "in", self.ids),
                 ("state", "=", "failed"),
+                "|",
                 ("attachment_id", "!=", False),
+                ("unread", "=", True),  # its source could not give it: fetched again
             ]
         )
         documents.action_retry()

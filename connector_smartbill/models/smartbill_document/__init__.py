@@ -1,1 +1,1 @@
-from . import common, backend, spv, synchronous
+from . import common, backend, spv_day, spv, synchronous

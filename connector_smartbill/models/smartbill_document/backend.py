@@ -1,10 +1,13 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ...efactura import EFacturaError
+from ...efactura.source import DocumentFolder, split_credentials
 from ...exceptions import job_errors
 from ...jobs import JobOutcome, identity_without_run, smartbill_job
+from ..smartbill_backend.common import MANAGER
 
 
 class SmartBillBackend(models.Model):
@@ -33,6 +36,14 @@ class SmartBillBackend(models.Model):
         help="A web folder of e-Factura zips with an index.json (the SmartBill simulator "
         "serves one); SPV is the other source.",
     )
+    efactura_source_credentials = fields.Char(
+        "Folder user:password",
+        groups=MANAGER,
+        compute="_compute_efactura_source_credentials",
+        inverse="_inverse_efactura_source_credentials",
+        help="When the folder asks for them (HTTP Basic, over https): stored encrypted. A "
+        "folder URL saved with a user and password in it is split into both.",
+    )
     efactura_since = fields.Date(
         "Import documents since", help="Issue date from which the folder's documents are imported."
     )
@@ -43,6 +54,35 @@ class SmartBillBackend(models.Model):
     stated_vat_count = fields.Integer(
         "Booked with their stated VAT", compute="_compute_document_counts"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._split_folder_url(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._split_folder_url(vals))
+
+    @api.model
+    def _split_folder_url(self, vals):
+        """A folder URL's user and password go to the encrypted credentials."""
+        if vals.get("efactura_source_url"):
+            url, credentials = split_credentials(vals["efactura_source_url"])
+            if credentials:
+                vals = {
+                    **vals,
+                    "efactura_source_url": url,
+                    "efactura_source_credentials": ":".join(credentials),
+                }
+        return vals
+
+    def _folder(self):
+        """The web folder of documents, with its credentials."""
+        credentials = self._secret("efactura_source_credentials")
+        return DocumentFolder(
+            self.efactura_source_url,
+            credentials=tuple(credentials.split(":", 1)) if credentials else None,
+            timeout=self._timeout(),
+        )
 
     def _compute_document_counts(self):
         moves = self.env["smartbill.account.move"]
@@ -67,45 +107,69 @@ class SmartBillBackend(models.Model):
         if not self.efactura_source_url:
             raise UserError(self.env._("Backend %s has no e-Factura folder URL.", self.name))
         run = self._new_run("documents", "folder", date_from=since, date_to=until, dry_run=dry_run)
-        self.with_delay(priority=15, identity_key=identity_without_run).import_efactura_folder(
-            since=since, until=until, run=run
-        )
-        return run
+        job = self.with_delay(priority=15, identity_key=identity_without_run)
+        return self._run_of(run, job.import_efactura_folder(since=since, until=until, run=run))
 
     @smartbill_job
     def import_efactura_folder(self, since=None, until=None, run=None):
         """Job: store the folder's new documents issued between ``since`` and ``until``
-        and queue their import; a stored document that failed is tried again."""
+        and queue their import; a stored document that failed is tried again, one the
+        folder could not give is downloaded again. A file that cannot be downloaded or
+        read is a failed document with its reason: the rest of the window goes on."""
         self.ensure_one()
         documents = none = self.env["smartbill.document"]
-        counts = {"read": 0, "unchanged": 0, "created": 0, "updated": 0}
-        with self.work_on("smartbill.account.move") as work, job_errors():
-            source = work.component(usage="backend.adapter")
-            names = list(source.search(since=since or self.efactura_since, until=until))
-            # the listed files already stored (not every document of the backend)
-            stored = documents.search(
-                [
-                    ("backend_id", "=", self.id),
-                    ("name", "in", [name.removesuffix(".zip") + ".xml" for name in names]),
-                ]
-            ).grouped("name")
-            for name in names:
-                counts["read"] += 1
-                known = stored.get(name.removesuffix(".zip") + ".xml", none)[:1]
-                if known.state == "imported":
-                    counts["unchanged"] += 1
-                elif known:  # failed, or never imported: import it again
-                    documents |= known
-                    counts["updated"] += bool(run and run.dry_run)
-                elif run and run.dry_run:
-                    counts["created"] += 1
-                else:
-                    documents |= documents.store_files(self, name, source.read(name), "url")
-        if run and run.dry_run:
+        dry_run = bool(run and run.dry_run)
+        counts = {"read": 0, "unchanged": 0, "created": 0, "updated": 0, "failed": 0}
+        with job_errors():  # the folder's list: the window's own failure, retried
+            names = list(self._folder().list(since=since or self.efactura_since, until=until))
+        # the listed files already stored: their XML, or the file the folder did not give
+        keys = {name: (name.removesuffix(".zip") + ".xml", name) for name in names}
+        stored = documents.search(
+            [
+                ("backend_id", "=", self.id),
+                ("name", "in", [k for pair in keys.values() for k in pair]),
+            ]
+        ).grouped("name")
+        for name in names:
+            counts["read"] += 1
+            known = next((stored[k][:1] for k in keys[name] if k in stored), none)
+            if known.state == "imported":
+                counts["unchanged"] += 1
+            elif known and not known.unread:  # failed, or never imported: import it again
+                documents |= known
+                counts["updated"] += dry_run
+            elif dry_run:
+                counts["created"] += 1
+            else:
+                documents |= self._fetch_folder_file(name, known)
+        if dry_run:
             return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
-        documents.write({"state": "new", "message": False})
+        counts["failed"] = len(documents.filtered(lambda d: not d.attachment_id))
+        # what failed to import is tried again; what cannot be read stays failed
+        documents.filtered(lambda d: d.state == "failed" and d.attachment_id).write(
+            {"state": "new", "message": False}
+        )
         documents.enqueue_import(run=run)
         return JobOutcome(f"{len(documents)} e-Factura documents queued", counts)
+
+    def _fetch_folder_file(self, name, unread):
+        """The documents of the folder's file ``name`` (``unread``: its failed document
+        when an earlier download failed); a download that fails is a failed document."""
+        documents = self.env["smartbill.document"]
+        try:
+            content = self._folder().download(name)
+        except EFacturaError as err:
+            return unread or documents._store_unread(self, name, "url", str(err))
+        if unread:
+            unread._refill(content)
+            return unread
+        return documents.store_files(self, name, content, "url")
+
+    def _fetch_again(self, document):
+        """The content of ``document``, which its source could not give, fetched again."""
+        if document.source == "url":
+            return self._folder().download(document.name)
+        raise UserError(self.env._("%s cannot be fetched again: upload it.", document.name))
 
     def action_upload(self):
         return self._wizard("smartbill.upload.wizard", self.env._("Upload e-Factura files"))

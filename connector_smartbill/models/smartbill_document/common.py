@@ -5,7 +5,7 @@ import hashlib
 
 from odoo import api, fields, models
 
-from ...efactura import EFacturaError, parse, read_files
+from ...efactura import EFacturaError, parse, read_files, root_of
 from ...jobs import JobOutcome, Pages, smartbill_job
 
 
@@ -72,6 +72,9 @@ class SmartBillDocument(models.Model):
         index=True,
     )
     message = fields.Text(readonly=True)
+    unread = fields.Boolean(
+        readonly=True, help="Its source could not give it: Retry fetches it again."
+    )
     move_id = fields.Many2one("account.move", "Invoice", readonly=True)
 
     _sha_uniq = models.Constraint(
@@ -83,6 +86,7 @@ class SmartBillDocument(models.Model):
     )
 
     @api.model
+    @api.private
     def store_files(self, backend, filename, content, source, **values):
         """Store every invoice XML of an upload (XML or zip); return the new documents
         (files already stored are skipped, not stored twice). ``values``: more fields of
@@ -92,32 +96,96 @@ class SmartBillDocument(models.Model):
 
     @api.model
     def _store_all(self, backend, filename, content, source, **values):
-        """``(document, new)`` for every invoice XML of an upload, stored or found."""
+        """``(document, new)`` for every invoice XML of an upload, stored or found. A
+        file that cannot be read (a bad zip, not XML, not an invoice) is a failed
+        document with the reason, its content not kept: it never stops the others."""
+        try:
+            files = list(read_files(content, filename))
+        except EFacturaError as err:
+            if source in ("url", "spv"):  # perhaps spoiled on the way: Retry fetches it again
+                return [(self._store_unread(backend, filename, source, str(err), **values), True)]
+            return [self._store(backend, filename, content, source, str(err), **values)]
         stored = []
-        for name, xml in read_files(content, filename):
-            digest = hashlib.sha256(xml).hexdigest()
-            known = self.search([("backend_id", "=", backend.id), ("sha256", "=", digest)])
-            if known:
-                stored.append((known, False))
-                continue
-            attachment = self.env["ir.attachment"].create(
-                {"name": name, "raw": xml, "mimetype": "application/xml", "res_model": self._name}
-            )
-            document = self.create(
-                {
-                    "name": name,
-                    "backend_id": backend.id,
-                    "sha256": digest,
-                    "attachment_id": attachment.id,
-                    "source": source,
-                    **values,
-                }
-            )
-            attachment.res_id = document.id
-            stored.append((document, True))
+        for name, xml in files:
+            try:
+                root_of(xml)
+                reason = None
+            except EFacturaError as err:
+                reason = str(err)
+            stored.append(self._store(backend, name, xml, source, reason, **values))
         return stored
 
     @api.model
+    def _store_unread(self, backend, name, source, reason, **values):
+        """A file its source could not give (a download that failed): a failed document
+        with the reason, found again by its name, that *Retry* fetches again."""
+        key = f"unread:{source}:{name}".encode()
+        return self._store(backend, name, key, source, reason, unread=True, **values)[0]
+
+    def _refill(self, content):
+        """This unread document with the ``content`` fetched again: its first invoice XML
+        (the others, rare, become documents of their own); still failed, with the reason,
+        when it cannot be read."""
+        self.ensure_one()
+        try:
+            files = list(read_files(content, self.name))
+            root_of(files[0][1])
+        except EFacturaError as err:
+            self.message = str(err)
+            return
+        (name, xml), *others = files
+        attachment = self.env["ir.attachment"].create(
+            {"name": name, "raw": xml, "mimetype": "application/xml", "res_model": self._name,
+             "res_id": self.id}
+        )  # fmt: skip
+        self.write(
+            {
+                "attachment_id": attachment.id,
+                "sha256": hashlib.sha256(xml).hexdigest(),
+                "state": "new",
+                "message": False,
+                "unread": False,
+            }
+        )
+        for other_name, other in others:
+            self._store(self.backend_id, other_name, other, self.source)
+
+    @api.model
+    def _store(self, backend, name, content, source, reason=None, **values):
+        """``(document, new)``: the document of ``content``, stored when new; with a
+        ``reason``, failed and without an attachment (nothing a user could download
+        that is not an invoice)."""
+        digest = hashlib.sha256(content).hexdigest()
+        known = self.search([("backend_id", "=", backend.id), ("sha256", "=", digest)])
+        if known:
+            return known, False
+        attachment = self.env["ir.attachment"]
+        if reason is None:
+            attachment = attachment.create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": "application/xml",
+                    "res_model": self._name,
+                }
+            )
+        document = self.create(
+            {
+                "name": name,
+                "backend_id": backend.id,
+                "sha256": digest,
+                "attachment_id": attachment.id,
+                "source": source,
+                "state": "failed" if reason else "new",
+                "message": reason,
+                **values,
+            }
+        )
+        attachment.res_id = document.id
+        return document, True
+
+    @api.model
+    @api.private
     def create_refusal(self, backend, message, content):
         """An SPV "ERORI FACTURA" message: ANAF refused an invoice. Kept as a failed
         document with ANAF's messages, so that someone looks at it in SmartBill."""
@@ -143,13 +211,15 @@ class SmartBillDocument(models.Model):
             }
         )
 
+    @api.private
     def xml(self):
         self.ensure_one()
         return base64.b64decode(self.attachment_id.datas)
 
+    @api.private
     def enqueue_import(self, run=None):
-        """One job per page of documents (``import_documents``)."""
-        DocumentPages(self.env, run).queue(self)
+        """One job per page of the documents that have an XML (``import_documents``)."""
+        DocumentPages(self.env, run).queue(self.filtered("attachment_id"))
 
     def _work(self):
         backend = self.backend_id.ensure_one()
@@ -173,7 +243,16 @@ class SmartBillDocument(models.Model):
             return DocumentPages(self.env, run, work).import_one(self)
 
     def action_retry(self):
-        """Import the failed documents again, in a new sync run."""
+        """Import the failed documents again, in a new sync run; those their source could
+        not give are fetched again first."""
+        self.backend_id._check_manager()
+        for document in self.filtered("unread"):
+            try:
+                content = document.backend_id._fetch_again(document)
+            except EFacturaError as err:
+                document.message = str(err)
+                continue
+            document._refill(content)
         # an ANAF refusal has no invoice XML to import
         documents = self.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
         documents.write({"state": "new", "message": False})

@@ -18,6 +18,7 @@ class SmartBillDocument(models.Model):
     _inherit = "smartbill.document"
 
     @api.model
+    @api.private
     def import_files_now(self, backend, files):
         """Store and import ``files`` (``(name, content)`` pairs: XML or zip) for
         ``backend`` now; documents already imported are reported as they are (the same

@@ -40,6 +40,28 @@ class SmartBillSeries(models.Model):
         "company's other journals keep Odoo's numbering.",
     )
 
+    checked_until = fields.Integer(
+        "Numbers checked until",
+        readonly=True,
+        help="The completeness check asked SmartBill about this series' numbers up to this "
+        "one: it goes on from the next.",
+    )
+
+    def _completeness_start(self, moves):
+        """The first number the completeness check looks at: after the last checked, else
+        the first imported (issued on or after the backend's *Check numbers from*)."""
+        if self.checked_until:
+            return self.checked_until + 1
+        since = self.backend_id.completeness_since
+        numbers = [
+            int(m.x_smartbill_number)
+            for m in moves
+            if m.x_smartbill_series == self.name
+            and (m.x_smartbill_number or "").isdigit()
+            and (not since or m.invoice_date >= since)
+        ]
+        return min(numbers, default=int(self.next_number or 1) if since else 1)
+
     def _ensure_journal(self):
         """Give each invoice series without a journal a sale journal of its own."""
         for series in self.filtered(lambda s: s.series_type == "f" and not s.journal_id):

@@ -40,53 +40,74 @@ class SmartBillSeriesGap(models.Model):
         for gap in self:
             gap.document_ref = f"{gap.series_id.name}{gap.number}"
 
+    @api.private
     @api.model
-    def check_backend(self, backend):
-        """List the numbers of every invoice series that have no invoice in Odoo, each
-        checked with SmartBill's payment status; returns the counts."""
-        series_list = backend.series_ids.filtered(lambda s: s.series_type == "f")
-        imported = {
-            f"{move.x_smartbill_series}{move.x_smartbill_number}"
-            for move in self.env["smartbill.account.move"].search(
-                [
-                    ("backend_id", "=", backend.id),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                ]
-            )
-        }
-        client = backend._v1_client()
-        counts = {"missing": 0, "not_in_smartbill": 0}
-        gaps = {(g.series_id, g.number): g for g in self.search([("backend_id", "=", backend.id)])}
-        for series in series_list:
-            width = len(series.next_number)
-            for value in range(1, int(series.next_number)):
+    def check_page(self, backend, budget):
+        """Check the next numbers of the backend's invoice series, asking SmartBill about
+        ``budget`` of them at most (one payment-status call each): from where the last
+        page stopped (each series' ``checked_until``), from the first number imported
+        (on or after the backend's *Check numbers from*) the first time. A number
+        imported needs no call; one already listed (missing, or not in SmartBill) is not
+        asked again until a re-sync of its period. Returns the calls made, and the calls
+        left when every series is checked up to its next number (None when not)."""
+        moves = self.env["smartbill.account.move"].search(
+            [("backend_id", "=", backend.id), ("move_type", "in", ("out_invoice", "out_refund"))]
+        )
+        imported = {(m.x_smartbill_series, m.x_smartbill_number) for m in moves}
+        listed = self.search([("backend_id", "=", backend.id)])
+        listed.filtered(lambda g: (g.series_id.name, g.number) in imported).unlink()
+        known = {(g.series_id, g.number) for g in listed.exists()}
+        client, asked = backend._v1_client(), 0
+        for series in backend.series_ids.filtered(lambda s: s.series_type == "f"):
+            width = len(series.next_number or "")
+            for value in range(series._completeness_start(moves), int(series.next_number or 0)):
                 number = str(value).zfill(width)
-                gap = gaps.get((series, number), self.browse())
-                if f"{series.name}{number}" in imported:
-                    gap.unlink()
-                    continue
-                if gap.state == "not_in_smartbill":  # a deleted number stays deleted
-                    counts["not_in_smartbill"] += 1
-                    continue
-                with job_errors():
-                    try:
-                        status = client.payment_status(series.name, number)
-                        values = {
-                            "state": "missing",
-                            "invoice_total": float(status.invoice_total_amount),
-                        }
-                    except NotFoundError:
-                        values = {"state": "not_in_smartbill", "invoice_total": 0}
-                counts[values["state"]] += 1
-                if gap:
-                    gap.write(values)
-                else:
+                if (series.name, number) not in imported and (series, number) not in known:
+                    if asked == budget:
+                        return asked, None
+                    state, total = self._ask(client, series, number)
+                    asked += 1
                     self.create(
                         {
                             "backend_id": backend.id,
                             "series_id": series.id,
                             "number": number,
-                            **values,
+                            "state": state,
+                            "invoice_total": total,
                         }
                     )
-        return counts
+                series.checked_until = value
+        return asked, budget - asked
+
+    @api.model
+    def _ask(self, client, series, number):
+        """SmartBill's word on ``number``: (state, its total)."""
+        with job_errors():
+            try:
+                status = client.payment_status(series.name, number)
+            except NotFoundError:
+                return "not_in_smartbill", 0.0
+        return "missing", float(status.invoice_total_amount)
+
+    @api.private
+    @api.model
+    def forget(self, backend, since):
+        """A re-sync of the period from ``since``: the numbers issued from then on are
+        checked again (asked again when not imported)."""
+        moves = self.env["smartbill.account.move"].search(
+            [
+                ("backend_id", "=", backend.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", ">=", since),
+            ]
+        )
+        for series in backend.series_ids.filtered(lambda s: s.series_type == "f"):
+            numbers = [
+                int(m.x_smartbill_number)
+                for m in moves
+                if m.x_smartbill_series == series.name and (m.x_smartbill_number or "").isdigit()
+            ]
+            first = min(numbers, default=series.checked_until + 1)
+            gaps = self.search([("series_id", "=", series.id)])
+            gaps.filtered(lambda g, f=first: int(g.number) >= f).unlink()
+            series.checked_until = min(series.checked_until, first - 1)

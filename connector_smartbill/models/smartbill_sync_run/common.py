@@ -122,6 +122,7 @@ class SmartBillSyncRun(models.Model):
                 run["retrying"] += count if retried else 0
         return figures
 
+    @api.private
     def refresh_from_jobs(self):
         """Sum the runs' jobs into their figures; a run whose jobs all ended is closed
         (failed records are told once on the backend's chatter). Returns the runs that
@@ -176,6 +177,7 @@ class SmartBillSyncRun(models.Model):
 
     def action_retry_failed(self):
         """Requeue the runs' failed jobs (queue_job retries them from scratch)."""
+        self.backend_id._check_manager()
         jobs = (
             self.env["queue.job"]
             .sudo()

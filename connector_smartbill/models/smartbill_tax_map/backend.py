@@ -25,8 +25,8 @@ class SmartBillBackend(models.Model):
 
     def _queue_taxes(self, since=None, until=None, dry_run=False):
         run = self._new_run("taxes", "v1", dry_run=dry_run)
-        self.with_delay(priority=1, identity_key=identity_without_run).import_taxes(run=run)
-        return run
+        job = self.with_delay(priority=1, identity_key=identity_without_run).import_taxes(run=run)
+        return self._run_of(run, job)
 
     @smartbill_job
     def import_taxes(self, run=None):

@@ -126,6 +126,7 @@ class SmartBillTaxMap(models.Model):
         return label + self.env._(" (VAT included)") if vat_included else label
 
     @api.model
+    @api.private
     def tax_map_for(
         self,
         backend,
@@ -169,6 +170,7 @@ class SmartBillTaxMap(models.Model):
         return named or same_rate
 
     @api.model
+    @api.private
     def tax_for(self, backend, on_date, percentage, vat_included=False, use="sale", **row):
         """The Odoo tax for a SmartBill rate or an e-Factura category (``row``: the
         ``name``, ``non_deductible`` and ``category`` of :meth:`tax_map_for`), or

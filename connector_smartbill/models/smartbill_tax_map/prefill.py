@@ -31,6 +31,7 @@ class SmartBillTaxMap(models.Model):
     _inherit = "smartbill.tax.map"
 
     @api.model
+    @api.private
     def prefill(self, backend, smartbill_taxes=()):
         """Make sure ``backend`` has every row it needs (the default rows, each of
         SmartBill's rates ``smartbill_taxes``, a VAT-included twin of each standard

@@ -25,6 +25,7 @@ class SmartBillUomMap(models.Model):
         return super().create(vals_list)
 
     @api.model
+    @api.private
     def uom_for(self, unit_name):
         """The Odoo unit of SmartBill unit ``unit_name``; an unknown unit stops the
         record with a message naming it."""
