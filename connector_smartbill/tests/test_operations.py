@@ -278,7 +278,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         # the database refuses the document's second line, after its header and first line
         self.env.cr.execute(
             "ALTER TABLE account_move_line ADD CONSTRAINT smartbill_test_refuse "
-            "CHECK (x_smartbill_line_id IS DISTINCT FROM %s)",
+            "CHECK (x_smartbill_line_id IS DISTINCT FROM %s) NOT VALID",
             (f"{doc_id}/2",),
         )
         self.backend.action_import_efactura()
@@ -291,9 +291,14 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
             (failure.error_class, failure.reference), ("CheckViolation", f"{doc_id}.xml")
         )
         self.assertIn("smartbill_test_refuse", failure.message)
-        self.assertFalse(self.env["account.move"].search([("x_smartbill_id", "=", doc_id)]))
+        company = ("company_id", "=", self.backend.company_id.id)
         self.assertFalse(
-            self.env["account.move.line"].search([("x_smartbill_line_id", "=like", f"{doc_id}/%")])
+            self.env["account.move"].search([("x_smartbill_id", "=", doc_id), company])
+        )
+        self.assertFalse(
+            self.env["account.move.line"].search(
+                [("x_smartbill_line_id", "=like", f"{doc_id}/%"), company]
+            )
         )
         imported = len(self.moves())
         self.assertEqual(run.created_count, imported)
@@ -304,7 +309,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual(
             (run.state, run.failed_count, run.created_count), ("done", 0, imported + 1)
         )
-        move = self.env["account.move"].search([("x_smartbill_id", "=", doc_id)])
+        move = self.env["account.move"].search([("x_smartbill_id", "=", doc_id), company])
         self.assertEqual((len(move), move.state), (1, "posted"))
         self.assertEqual(len(move.invoice_line_ids), len(invoice["lines"]))
 

@@ -49,6 +49,11 @@ class PartnerMapper(Component):
             values["nrc"] = values["company_registry"]
         return values
 
+    @mapping
+    def listed(self, record):
+        """A partner first created from an invoice's XML is in SmartBill's list now."""
+        return {"smartbill_from_efactura": False}
+
     @only_create
     @mapping
     def odoo_id(self, record):
