@@ -97,6 +97,17 @@ class Document(Canonical):
     tax_amount_ron: Decimal | None = None  # VAT in RON (BT-111) for foreign documents
     exchange_rate: Decimal | None = None  # RON per currency unit, when stated or derivable
 
+    @property
+    def is_refund(self):
+        """Booked as a credit note: a credit note, or a storno invoice (380 with negative
+        amounts), whose amounts are then booked positive."""
+        return self.is_credit_note or self.payable_amount < 0
+
+    @property
+    def issuer_code(self):
+        """The issuer's VAT code as written, else its CUI (a bill's supplier key)."""
+        return self.seller.vat or self.seller.cui
+
     def digest(self):
         """A digest of what the document says (not of its bytes: a signed copy or a
         re-download of the same invoice has the same)."""

@@ -14,3 +14,5 @@ from . import smartbill_series_gap
 from . import account_payment
 from . import res_currency_rate
 from . import smartbill_dashboard
+from . import smartbill_reconciliation
+from . import smartbill_alert

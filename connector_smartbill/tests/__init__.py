@@ -5,3 +5,4 @@ from . import test_dashboard_tour
 from . import test_real_documents
 from . import test_hostile_uploads
 from . import test_security
+from . import test_reconciliation, test_alerts

@@ -17,7 +17,7 @@ from odoo.addons.component.core import Component
 
 from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
-from ...efactura import EFacturaError, parse
+from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
 from ...exceptions import InvalidRecordError
 from ...jobs import JobOutcome, import_each
@@ -118,11 +118,10 @@ class AccountMoveImporter(Component):
     def _import_document(self, document, new=None):
         """Import ``document``; with ``new`` (a page's list), a document to create is
         only mapped and appended to ``new`` (status "new"), for ``_create_new``."""
-        backend = self.backend_record
-        doc = parse(document.xml(), backend.series_ids.mapped("name"))
+        doc = document._parse()
         use = self._direction(doc)
         issuer = doc.seller
-        if use == "purchase" and not (issuer.vat or issuer.cui):
+        if use == "purchase" and not doc.issuer_code:
             raise InvalidRecordError(
                 self.env._(
                     "Bill %(doc)s: the supplier %(name)s states no VAT number or CUI; an "
@@ -312,11 +311,9 @@ class AccountMoveImporter(Component):
             )
 
     def _direction(self, doc):
-        cif = self.backend_record.company_vat_code.removeprefix("RO")
-        if doc.seller.cui == cif:
-            return "sale"
-        if doc.buyer.cui == cif:
-            return "purchase"
+        use = self.backend_record._direction_of(doc)
+        if use:
+            return use
         raise InvalidRecordError(
             self.env._(
                 "Document %(doc)s is between %(seller)s and %(buyer)s, not for this "
@@ -333,14 +330,13 @@ class AccountMoveImporter(Component):
         number for the company's own documents, the supplier's VAT code and the number
         for bills; the kind is part of it: an invoice and a credit note (381) with one
         number are two documents (a supplier may number them apart)."""
-        issuer = doc.seller
-        key = number if use == "sale" else f"{issuer.vat or issuer.cui}/{number}"
+        key = number if use == "sale" else f"{doc.issuer_code}/{number}"
         return f"{key}/{CREDIT_NOTE}" if credit_note else key
 
     def _credited(self, doc, use):
         """The external id of the invoice a credit note (or a storno invoice) credits:
         its first billing reference; None for an invoice."""
-        if not doc.billing_refs or not (doc.is_credit_note or doc.payable_amount < 0):
+        if not doc.billing_refs or not doc.is_refund:
             return None
         return self._external_id(doc.billing_refs[0], doc, use)
 

@@ -63,7 +63,6 @@ class AccountMoveValues(Component):
         self._non_deductible = use == "purchase" and partner.smartbill_vat_non_deductible
         # a storno invoice (380 with negative amounts) is a credit note with positive ones
         sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
-        refund = doc.is_credit_note or sign < 0
         series = self._series(doc, use)
         analytic = series.workpoint_id.analytic_account_id
         lines = [
@@ -78,7 +77,7 @@ class AccountMoveValues(Component):
         values = {
             "backend_id": backend.id,
             "company_id": backend.company_id.id,
-            "move_type": MOVE_TYPES[use, refund],
+            "move_type": MOVE_TYPES[use, doc.is_refund],
             "partner_id": partner.id,
             "partner_bank_id": self._supplier_bank(partner, doc).id if use == "purchase" else False,
             "invoice_date": doc.issue_date,
@@ -92,9 +91,7 @@ class AccountMoveValues(Component):
             "x_smartbill_series": doc.series,
             "x_smartbill_number": doc.number,
             "x_smartbill_company_vat_code": backend.company_vat_code,
-            "x_smartbill_partner_vat_code": (doc.seller.vat or doc.seller.cui)
-            if use == "purchase"
-            else False,
+            "x_smartbill_partner_vat_code": doc.issuer_code if use == "purchase" else False,
             "contract_ref": doc.contract_ref,
             "order_ref": doc.order_ref,
             "reversed_entry_id": self._original().odoo_id.id,

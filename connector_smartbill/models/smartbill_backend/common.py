@@ -15,6 +15,8 @@ from odoo.exceptions import UserError, ValidationError
 from ...api import (
     DEFAULT_BASE_URL,
     V3_LIMIT,
+    AuthenticationError,
+    PermissionDeniedError,
     RateLimit,
     SmartBillError,
     SmartBillV1Client,
@@ -103,6 +105,9 @@ class SmartBillBackend(models.Model):
         copy=False,
     )
     connection_message = fields.Text(readonly=True, copy=False)
+    connection_refused = fields.Boolean(
+        readonly=True, copy=False, help="SmartBill refused the e-mail and token, or the CIF."
+    )
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
     run_ids = fields.One2many("smartbill.sync.run", "backend_id", "Sync runs")
     entity_ids = fields.One2many(
@@ -134,6 +139,16 @@ class SmartBillBackend(models.Model):
     def _by_cif(self, cif):
         """The backends of SmartBill company ``cif``, however it is written."""
         return self.search([("company_vat_code", "=", normalize_cif(cif))])
+
+    def _direction_of(self, doc):
+        """ "sale" when this backend's company issued ``doc`` (an e-Factura document),
+        "purchase" when it received it, None when it is neither's."""
+        cif = self.company_vat_code.removeprefix("RO")
+        if doc.seller.cui == cif:
+            return "sale"
+        if doc.buyer.cui == cif:
+            return "purchase"
+        return None
 
     @api.constrains("company_vat_code")
     def _check_company_vat_code(self):
@@ -196,7 +211,8 @@ class SmartBillBackend(models.Model):
 
     # -- Test connection ----------------------------------------------------------------
     def _check_connection(self):
-        """Call each configured API once; return ``(ok, message)``."""
+        """Call each configured API once; return ``(ok, message, refused)``, ``refused``
+        when SmartBill refused the credentials (not when it could not be reached)."""
         self.ensure_one()
         try:
             lines = [self.env._("V1: connected, %s VAT rates.", len(self._v1_client().taxes()))]
@@ -206,20 +222,26 @@ class SmartBillBackend(models.Model):
                 next(iter(client.warehouses()), None)
                 lines.append(self.env._("V3: connected."))
         except (SmartBillError, UserError) as err:
-            return False, str(err)
-        return True, "\n".join(lines)
+            return False, str(err), isinstance(err, AuthenticationError | PermissionDeniedError)
+        return True, "\n".join(lines), False
 
-    def action_test_connection(self):
-        self.ensure_one()
-        self._check_manager()
-        ok, message = self._check_connection()
+    def _record_connection(self):
+        """Test the connection and keep the answer on the backend; return it."""
+        ok, message, refused = self._check_connection()
         self.write(
             {
                 "connection_state": "ok" if ok else "failed",
+                "connection_refused": refused,
                 "connection_message": message,
                 "connection_checked_at": fields.Datetime.now(),
             }
         )
+        return ok, message
+
+    def action_test_connection(self):
+        self.ensure_one()
+        self._check_manager()
+        ok, message = self._record_connection()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

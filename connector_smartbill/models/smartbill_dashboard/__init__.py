@@ -1,1 +1,1 @@
-from . import backend
+from . import backend, run

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from odoo import fields, models
+from odoo.tools.safe_eval import safe_eval
 
 from ...api import V3_LIMIT, shared_limiter
 
@@ -91,6 +92,19 @@ class SmartBillBackend(models.Model):
         action = self.action_open_runs()
         action["domain"] = [*action["domain"], ("state", "=", "failed")]
         return action
+
+    def _open_runs_action(self, xmlid):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [*safe_eval(action["domain"] or "[]"), ("backend_id", "in", self.ids)]
+        return action
+
+    def action_open_run_graph(self):
+        """Records, SmartBill calls and failures per day."""
+        return self._open_runs_action("connector_smartbill.smartbill_sync_run_action_graph")
+
+    def action_open_rate_graph(self):
+        """The share of the rate limit the runs used, per day."""
+        return self._open_runs_action("connector_smartbill.smartbill_sync_run_action_rate")
 
     def action_open_partners(self):
         return self._open("smartbill.res.partner", self.env._("SmartBill partners"))

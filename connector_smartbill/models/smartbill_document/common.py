@@ -216,6 +216,10 @@ class SmartBillDocument(models.Model):
         self.ensure_one()
         return base64.b64decode(self.attachment_id.datas)
 
+    def _parse(self):
+        """The canonical document of this XML (its id split with the backend's series)."""
+        return parse(self.xml(), self.backend_id.series_ids.mapped("name"))
+
     @api.private
     def enqueue_import(self, run=None):
         """One job per page of the documents that have an XML (``import_documents``)."""

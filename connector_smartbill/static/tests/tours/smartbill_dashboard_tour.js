@@ -62,3 +62,34 @@ registry.category("web_tour.tours").add("smartbill_dashboard", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("smartbill_runs_graph", {
+    url: "/odoo/action-connector_smartbill.smartbill_backend_action",
+    steps: () => [
+        ...openBackend,
+        {
+            content: "Open the runs per day from the dashboard",
+            trigger: "button[name='action_open_run_graph']",
+            run: "click",
+        },
+        {
+            content: "The graph of the sync runs is drawn",
+            trigger: ".o_graph_renderer canvas",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("smartbill_reconciliation", {
+    url: "/odoo/action-connector_smartbill.smartbill_reconciliation_action",
+    steps: () => [
+        {
+            content: "The months are listed, grouped",
+            trigger: ".o_list_view .o_group_header",
+            run: "click",
+        },
+        {
+            content: "A month's rows are reconciled",
+            trigger: ".o_data_row .o_field_badge:contains('Reconciled')",
+        },
+    ],
+});

@@ -1,0 +1,191 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# hours without a successful import before an entity alerts, when its row says nothing
+# else: SPV is read every hour, BNR publishes no rate on weekends
+STALE_HOURS = {"spv": 3, "rates": 74}
+DEFAULT_STALE_HOURS = 26
+
+
+class SmartBillBackendEntity(models.Model):
+    _inherit = "smartbill.backend.entity"
+
+    alert_hours = fields.Integer(
+        "Alert after (hours)",
+        default=DEFAULT_STALE_HOURS,
+        help="An alert opens when this has had no successful import for longer "
+        "(0: never). Only once it has run at least once.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.setdefault("alert_hours", STALE_HOURS.get(vals["entity"], DEFAULT_STALE_HOURS))
+        return super().create(vals_list)
+
+
+class SmartBillBackend(models.Model):
+    """Health: the checks that open and close the backend's alerts (every 10 minutes)."""
+
+    _name = "smartbill.backend"
+    _inherit = ["smartbill.backend", "mail.activity.mixin"]
+
+    alert_ids = fields.One2many(
+        "smartbill.alert", "backend_id", "Open alerts", domain=[("state", "=", "open")]
+    )
+    alert_count = fields.Integer("Open alerts", compute="_compute_alert_count")
+    runner_alert_minutes = fields.Integer(
+        "Jobs waiting alert (minutes)",
+        default=10,
+        help="An alert opens when SmartBill jobs have waited this long and no job started "
+        "meanwhile: the job runner is not running, or cannot reach Odoo.",
+    )
+    failing_alert_tries = fields.Integer(
+        "Failing record alert (tries)",
+        default=3,
+        help="An alert opens when a record failed after this many tries.",
+    )
+    anaf_token_alert_days = fields.Integer(
+        "ANAF token alert (days)",
+        default=7,
+        help="An alert opens this many days before the company's ANAF token expires.",
+    )
+    token_check_minutes = fields.Integer(
+        "Token check (minutes)",
+        default=60,
+        help="How often the health check tests the SmartBill connection (1 call each API).",
+    )
+
+    @api.depends("alert_ids")
+    def _compute_alert_count(self):
+        for backend in self:
+            backend.alert_count = len(backend.alert_ids)
+
+    @api.model
+    def _cron_check_health(self):
+        for backend in self.search([("active", "=", True)]):
+            backend.check_health()
+
+    @api.private
+    def check_health(self):
+        """Open the alerts whose cause is there, close those whose cause is gone."""
+        for backend in self:
+            now = fields.Datetime.now()
+            causes = {
+                **backend._stale_causes(now),
+                **backend._failing_causes(),
+                **backend._runner_causes(now),
+                **backend._token_causes(now),
+                **backend._anaf_token_causes(now),
+            }
+            self.env["smartbill.alert"].update_from(backend, causes)
+
+    def action_check_health(self):
+        self._check_manager()
+        self.check_health()
+        return self._open("smartbill.alert", self.env._("SmartBill alerts"))
+
+    # -- the causes: {(kind, key): message} -----------------------------------------------
+    def _stale_causes(self, now):
+        causes = {}
+        self.entity_ids.invalidate_recordset()  # their last runs, as of now
+        for row in self.entity_ids.filtered(lambda r: r.alert_hours and r.last_run_id):
+            since = row.last_success or row.last_run_id.started
+            if since < now - timedelta(hours=row.alert_hours):
+                label = dict(row._fields["entity"]._description_selection(self.env))[row.entity]
+                causes["stale", row.entity] = self.env._(
+                    "%(entity)s: no successful import since %(since)s (alert after %(hours)s "
+                    "hours). Last run: %(run)s.",
+                    entity=label,
+                    since=row.last_success or self.env._("ever"),
+                    hours=row.alert_hours,
+                    run=row.last_run_id.display_name,
+                )
+        return causes
+
+    def _failing_causes(self):
+        failures = self.env["smartbill.sync.run.failure"].search(
+            [
+                ("backend_id", "=", self.id),
+                ("state", "=", "failed"),
+                ("tries", ">=", self.failing_alert_tries),
+            ]
+        )
+        if not failures:
+            return {}
+        references = sorted(set(failures.mapped("reference")))
+        return {
+            ("failing", False): self.env._(
+                "%(count)s records failed %(tries)s times or more: %(refs)s. Fix the cause, "
+                "then Retry failed.",
+                count=len(references),
+                tries=self.failing_alert_tries,
+                refs=", ".join(references[:10]) + (" ..." if len(references) > 10 else ""),
+            )
+        }
+
+    def _runner_causes(self, now):
+        """Jobs waiting longer than the threshold while no job started meanwhile."""
+        cutoff = now - timedelta(minutes=self.runner_alert_minutes)
+        jobs = self.env["queue.job"].sudo()
+        domain = self._jobs_domain()
+        waiting = jobs.search_count(
+            [
+                *domain,
+                ("state", "in", ("pending", "enqueued")),
+                ("date_created", "<", cutoff),
+                "|",
+                ("eta", "=", False),
+                ("eta", "<", cutoff),
+            ]
+        )
+        if not waiting:
+            return {}
+        started = jobs.search_count(
+            ["|", ("state", "=", "started"), ("date_started", ">=", cutoff)], limit=1
+        )
+        if started:
+            return {}
+        return {
+            ("runner", False): self.env._(
+                "%(count)s SmartBill jobs have waited more than %(minutes)s minutes and no "
+                "job started meanwhile: the job runner is not running or cannot reach Odoo "
+                "(see the deployment guide in the README).",
+                count=waiting,
+                minutes=self.runner_alert_minutes,
+            )
+        }
+
+    def _token_causes(self, now):
+        backend = self.sudo()
+        checked = backend.connection_checked_at
+        if not checked or checked <= now - timedelta(minutes=backend.token_check_minutes):
+            backend._record_connection()
+        if not backend.connection_refused:
+            return {}
+        return {
+            ("token", False): self.env._(
+                "SmartBill refuses the backend's credentials: %s", backend.connection_message
+            )
+        }
+
+    def _anaf_token_causes(self, now):
+        company = self.company_id.sudo()
+        # l10n_ro_edi renews the access token with the refresh token; when that one
+        # expires, someone must sign in to ANAF again
+        expiry = company.l10n_ro_edi_refresh_expiry_date or company.l10n_ro_edi_access_expiry_date
+        if not (self.spv_since and expiry):
+            return {}
+        if expiry > now.date() + timedelta(days=self.anaf_token_alert_days):
+            return {}
+        return {
+            ("anaf_token", False): self.env._(
+                "%(company)s's ANAF token expires on %(date)s: renew it in the Accounting "
+                "settings (e-Factura) before SPV stops answering.",
+                company=company.name,
+                date=expiry,
+            )
+        }
