@@ -22,7 +22,7 @@ BENCH_DB ?= smartbill_bench
 .PHONY: help demo test pytest odoo-test lint sim bench bench-quick bench-chaos venv check-odoo debs db-up clean
 
 help:
-	@echo "make demo   install connector_smartbill in '$(DEMO_DB)' and run the demo synchronisation"
+	@echo "make demo   install connector_smartbill (and _stock) in '$(DEMO_DB)' and run the demo synchronisation"
 	@echo "make test   run the pure-Python tests and the Odoo tests (fresh database '$(TEST_DB)')"
 	@echo "make lint   ruff and pylint-odoo, as pre-commit runs them"
 	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
@@ -93,7 +93,7 @@ sim: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited connector_smartbill
+	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited connector_smartbill connector_smartbill_stock
 	$(PY) tools/gen_addon_readme.py --check
 
 clean:

@@ -109,6 +109,32 @@ def restart_postgresql(after):
     threading.Timer(after, restart).start()
 
 
+class Supervisor(threading.Thread):
+    """What systemd's ``Restart=always`` does for an Odoo server: start it again when it
+    exits (Odoo's main process exits when PostgreSQL refuses it while it respawns a
+    worker, e.g. during a restart)."""
+
+    def __init__(self, start):
+        super().__init__(daemon=True)
+        self.start_server = start
+        self.server = start()
+        self.stopped = threading.Event()
+        self.restarts = 0
+
+    def run(self):
+        while not self.stopped.wait(2):
+            code = self.server.poll()
+            if code is not None:
+                print(f"chaos: Odoo server exited ({code}), started again", flush=True)
+                self.server = self.start_server()
+                self.restarts += 1
+
+    def stop(self):
+        self.stopped.set()
+        self.server.terminate()
+        self.server.wait(30)
+
+
 def final_state(registry, backend_id):
     """What the database holds at the end, to compare."""
     with registry.cursor() as cr:
@@ -172,7 +198,8 @@ def backfill(size, db, chaos, workers=2):
             )
         sim.chaos = CHAOS if chaos else 0.0
         port = free_port()
-        server = start_server(db, port, workers)
+        supervisor = Supervisor(lambda: start_server(db, port, workers))
+        supervisor.start()
         autovacuum = Autovacuum(db)
         if autovacuum.needed():
             autovacuum.start()
@@ -183,7 +210,7 @@ def backfill(size, db, chaos, workers=2):
             for phase in (*PHASES, "retry failed"):
                 sim.reset_usage()
                 if chaos and phase == "invoices":
-                    kill_a_worker(server, after=8)
+                    kill_a_worker(supervisor.server, after=8)
                 if chaos and phase == "bills (SPV)":
                     restart_postgresql(after=5)
                 started = time.monotonic()
@@ -197,9 +224,8 @@ def backfill(size, db, chaos, workers=2):
             final = final_state(registry, backend_id)
         finally:
             autovacuum.stopped.set()
-            server.terminate()
-            server.wait(30)
-    return seconds, final, blocked, sim.chaos_faults, len(poison)
+            supervisor.stop()
+    return seconds, final, blocked, sim.chaos_faults, len(poison), supervisor.restarts
 
 
 def main():
@@ -217,6 +243,7 @@ def main():
     total_clean, total_chaos = sum(clean[0].values()), sum(chaos[0].values())
     print(f"{'total':<16}{total_clean:>10.1f}{total_chaos:>10.1f}{total_chaos / total_clean:>8.2f}")
     print(f"\nfaults injected (chaos run): {chaos[3]}; poison files: {chaos[4]} in each run")
+    print(f"Odoo server restarts by the supervisor: clean {clean[5]}, chaos {chaos[5]}")
     print(f"blocked answers: clean {clean[2]}, chaos {chaos[2]}")
     equal = True
     for key in clean[1]:

@@ -26,8 +26,15 @@ import psycopg2
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tools")]
 
-from demo import create_backend, load_registry, superuser_env  # noqa: E402
-from run_odoo import ensure_key, free_port, odoo_command, odoo_src, recreate_database  # noqa: E402
+from demo import create_backend, link_warehouses, load_registry, superuser_env  # noqa: E402
+from run_odoo import (  # noqa: E402
+    ADDONS,
+    ensure_key,
+    free_port,
+    odoo_command,
+    odoo_src,
+    recreate_database,
+)
 
 from tests.smartbill_sim import SimServer, generate  # noqa: E402
 
@@ -88,19 +95,25 @@ class Autovacuum(threading.Thread):
             return cr.fetchone()[0] == "off"
 
     def run(self):
+        while not self.stopped.wait(self.NAPTIME):
+            try:
+                self.once()
+            except psycopg2.Error:  # PostgreSQL restarting (bench/chaos.py): next minute
+                continue
+
+    def once(self):
         verbs = {(True, True): "VACUUM ANALYZE", (True, False): "VACUUM", (False, True): "ANALYZE"}
         with closing(psycopg2.connect(**self.dsn)) as conn, conn.cursor() as cr:
             conn.autocommit = True
-            while not self.stopped.wait(self.NAPTIME):
-                cr.execute(
-                    """SELECT relname, n_dead_tup > 50 + 0.2 * n_live_tup,
-                              n_mod_since_analyze > 50 + 0.1 * n_live_tup
-                         FROM pg_stat_user_tables"""
-                )
-                for table, *needs in cr.fetchall():
-                    if any(needs):
-                        cr.execute(f'{verbs[tuple(needs)]} "{table}"')
-                        self.done += 1
+            cr.execute(
+                """SELECT relname, n_dead_tup > 50 + 0.2 * n_live_tup,
+                          n_mod_since_analyze > 50 + 0.1 * n_live_tup
+                     FROM pg_stat_user_tables"""
+            )
+            for table, *needs in cr.fetchall():
+                if any(needs):
+                    cr.execute(f'{verbs[tuple(needs)]} "{table}"')
+                    self.done += 1
 
 
 def start_server(db, port, workers):
@@ -116,7 +129,7 @@ def start_server(db, port, workers):
         "--limit-time-cpu", "3600", "--limit-memory-soft", str(4 << 30),
         "--limit-memory-hard", str(5 << 30),
     )  # fmt: skip
-    log = open(REPO / ".venv" / "bench-odoo.log", "w")  # noqa: SIM115 - lives with the server
+    log = open(REPO / ".venv" / "bench-odoo.log", "a")  # noqa: SIM115 - lives with the server
     # a server: not --stop-after-init, on the port the job runner calls
     command = [c for c in command if c != "--stop-after-init"]
     command[command.index("--http-port") + 1] = str(port)
@@ -217,14 +230,14 @@ def bare_orm(registry, backend_id, limit):
     return len(vals), seconds
 
 
-PHASES = ("master data", "invoices", "bills (SPV)", "payment status")
+PHASES = ("master data", "invoices", "bills (SPV)", "payment status", "stock")
 
 
 def fresh_database(db):
     """``db`` made again with the connector installed; its registry."""
     recreate_database(db)
     subprocess.run(
-        odoo_command(odoo_src(), db, "-i", "connector_smartbill"),
+        odoo_command(odoo_src(), db, "-i", ",".join(ADDONS)),
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -259,6 +272,10 @@ def bench(size, db, port, window, workers, only=PHASES):
                 "invoices": lambda b: b.action_import_efactura(),
                 "bills (SPV)": lambda b: b._queue_sync("spv", since, until),
                 "payment status": lambda b: b._queue_sync("payments"),
+                # SmartBill's stock of every gestiune on the window's last day, compared
+                # with the warehouses (the depot's set in Odoo: one adjustment per product)
+                "stock": lambda b: link_warehouses(b.env, b)
+                or b._queue_sync("stock", until, until),
             }
             phases = [(name, starts[name]) for name in PHASES if name in only]
             rows = []

@@ -20,6 +20,8 @@ from tests.smartbill_sim import SimServer, generate  # noqa: E402
 from tools.jobrunner import run_jobs  # noqa: E402
 
 DATASET = generate("demo")
+# two days of SmartBill's stock: the end of the invoices' first month, and of the second
+STOCK_DAYS = (date(2026, 9, 30), date(2026, 10, 31))
 COUNTS = ("read", "created", "updated", "unchanged", "skipped", "failed")
 
 
@@ -213,6 +215,79 @@ def payment_states(registry, backend_id):
         return len(payments), odoo, smartbill, backend.payment_mismatch_count
 
 
+def link_warehouses(env, backend):
+    """Two of the three gestiuni have their Odoo warehouse (made here, as a user would);
+    SmartBill sets the stock of the depot's."""
+    warehouses = env["stock.warehouse"]
+    for name, code in (("Depozit Central", "DC"), ("Magazin Cluj", "MCJ")):
+        if not warehouses.search([("name", "=", name), ("company_id", "=", backend.company_id.id)]):
+            warehouses.create({"name": name, "code": code, "company_id": backend.company_id.id})
+    backend.workpoint_ids.suggest_warehouses()
+    backend.workpoint_ids.filtered(lambda w: w.name == "Depozit Central").stock_import = True
+
+
+def stock_reconciliation(registry, backend_id, day):
+    """Per gestiune: products, SmartBill's and Odoo's quantities, those that differ, and
+    those SmartBill's stock was set for, on ``day``."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        levels = env["smartbill.stock.level"].search(
+            [("backend_id", "=", backend_id), ("day", "=", day)]
+        )
+        return day, [
+            (
+                workpoint.name,
+                workpoint.warehouse_id.name or "-",
+                len(rows),
+                sum(rows.mapped("quantity")),
+                sum(rows.mapped("odoo_quantity")) if workpoint.warehouse_id else None,
+                len(rows.filtered(lambda r: r.compared and r.difference)),
+                len(rows.filtered("applied")),
+            )
+            for workpoint, rows in levels.grouped("workpoint_id").items()
+        ]
+
+
+def print_stock(reconciled):
+    day, rows = reconciled
+    print(f"\nStock reconciliation on {day}")
+    print(f"  {'gestiune':<18}{'warehouse':<18}{'products':>9}{'SmartBill':>11}{'Odoo':>9}"
+          f"{'differ':>8}{'set':>5}")  # fmt: skip
+    for name, warehouse, count, smartbill, odoo, differ, applied in rows:
+        odoo_text = f"{odoo:.0f}" if odoo is not None else "-"
+        print(f"  {name:<18}{warehouse:<18}{count:>9}{smartbill:>11.0f}{odoo_text:>9}"
+              f"{differ:>8}{applied:>5}")  # fmt: skip
+
+
+def stock_steps(registry, sim, backend_id):
+    """SmartBill's stock of two days, then its reconciliation with the warehouses."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        link_warehouses(env, env["smartbill.backend"].browse(backend_id))
+    ok = True
+    for day in STOCK_DAYS:
+        sim.reset_usage()
+        seconds, rows = sync(registry, backend_id, "stock", since=day, until=day)
+        print_runs(f"SmartBill stock of {day}", seconds, rows, api_calls(sim))
+        ok = ok and all(row["state"] == "done" for row in rows)
+    print_stock(stock_reconciliation(registry, backend_id, STOCK_DAYS[-1]))
+    return ok
+
+
+def reconciliation(registry, backend_id):
+    """The months reconciled, and the rows with differences (as the report says)."""
+    with registry.cursor() as cr:
+        backend = superuser_env(cr)["smartbill.backend"].browse(backend_id)
+        rows = backend.env["smartbill.reconciliation"].rebuild(backend)
+        different = [
+            f"{row.display_name}: {row.difference_count} differences, total "
+            f"{row.total_difference:+.2f}, paid {row.paid_difference:+.2f}"
+            for row in rows
+            if row.state == "different"
+        ]
+        return len(set(rows.mapped("month"))), different
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", required=True)
@@ -264,11 +339,17 @@ def main():
             seconds, rows = sync(registry, backend_id, entity)
             print_runs(title, seconds, rows, api_calls(sim))
             ok = ok and all(row["state"] == "done" for row in rows)
+        ok = stock_steps(registry, sim, backend_id) and ok
+        months, different = reconciliation(registry, backend_id)
+        print(f"\nReconciliation: {months} months, {len(different)} with differences")
+        for row in different:
+            print(f"  {row}")
+        ok = ok and not different
         with registry.cursor() as cr:
             running = superuser_env(cr)["smartbill.sync.run"].search_count(
                 [("state", "=", "running")]
             )
-        print(f"\nSync runs left running: {running}")
+        print(f"Sync runs left running: {running}")
         ok = ok and not running
     print(
         f"\nOpen it: SMARTBILL_KEY=$(cat .venv/smartbill.key) .venv/bin/python "

@@ -1,12 +1,13 @@
-"""Build ``connector_smartbill/README.rst`` from the ``readme/`` fragments, the way OCA's
-``oca-gen-addon-readme`` does (that tool is not on PyPI). ``--check`` exits 1 when the
+"""Build each addon's ``README.rst`` from its ``readme/`` fragments, the way OCA's
+``oca-gen-addon-readme`` does (that tool is not on PyPI). ``--check`` exits 1 when a
 committed README is not what the fragments give."""
 
 import ast
 import sys
 from pathlib import Path
 
-ADDON = Path(__file__).resolve().parent.parent / "connector_smartbill"
+REPO = Path(__file__).resolve().parent.parent
+ADDONS = [REPO / "connector_smartbill", REPO / "connector_smartbill_stock"]
 SECTIONS = [
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),
@@ -16,8 +17,8 @@ SECTIONS = [
 ]
 
 
-def build():
-    manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text())
+def build(addon):
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
     title = manifest["name"]
     parts = [
         "=" * len(title),
@@ -35,7 +36,7 @@ def build():
         "",
     ]
     for fragment, heading in SECTIONS:
-        path = ADDON / "readme" / f"{fragment}.rst"
+        path = addon / "readme" / f"{fragment}.rst"
         if not path.exists():
             continue
         if heading:
@@ -46,15 +47,16 @@ def build():
 
 
 def main():
-    target = ADDON / "README.rst"
-    text = build()
-    if "--check" in sys.argv:
-        if not target.exists() or target.read_text() != text:
-            print("connector_smartbill/README.rst is out of date: run tools/gen_addon_readme.py")
-            return 1
-        return 0
-    target.write_text(text)
-    return 0
+    stale = []
+    for addon in ADDONS:
+        target, text = addon / "README.rst", build(addon)
+        if "--check" not in sys.argv:
+            target.write_text(text)
+        elif not target.exists() or target.read_text() != text:
+            stale.append(addon.name)
+    for name in stale:
+        print(f"{name}/README.rst is out of date: run tools/gen_addon_readme.py")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from psycopg2 import sql
 
 REPO = Path(__file__).resolve().parent.parent
 MARK = "created by connector_smartbill (make test / make demo)"
+ADDONS = ("connector_smartbill", "connector_smartbill_stock")  # installed and tested
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -143,10 +144,10 @@ def cmd_test(args):
             args.db,
             "--with-demo",
             "-i",
-            "connector_smartbill",
+            ",".join(ADDONS),
             "--test-enable",
             "--test-tags",
-            "/connector_smartbill",
+            ",".join(f"/{addon}" for addon in ADDONS),
             "--log-level",
             "info",
         ),
@@ -185,7 +186,7 @@ def cmd_demo(args):
     src = odoo_src()
     recreate_database(args.db)
     code, _lines = run_logged(
-        odoo_command(src, args.db, "--with-demo", "-i", "connector_smartbill"),
+        odoo_command(src, args.db, "--with-demo", "-i", ",".join(ADDONS)),
         Path(sys.prefix) / "odoo-demo.log",
     )
     if code:

@@ -194,6 +194,51 @@ class Dataset:
     # (fingerprint of the documents, messages, messages by id): see spv_messages()
     _spv: tuple = field(default=(None, [], {}), repr=False, compare=False)
 
+    def stock_on(self, day):
+        """SmartBill's stock on ``day`` (the ``/stocks`` answer's rows): the opening
+        quantities plus the bills' lines and minus the invoices' lines issued until
+        ``day``, each product moving in the first gestiune that holds it."""
+        moves = self._stock_moves()
+        return [
+            {
+                "warehouse": stock["warehouse"],
+                "products": [
+                    {
+                        **product,
+                        "quantity": product["quantity"]
+                        + sum(
+                            delta
+                            for when, delta in moves.get(
+                                (stock["warehouse"]["warehouseName"], product["productCode"]), ()
+                            )
+                            if when <= day
+                        ),
+                    }
+                    for product in stock["products"]
+                ],
+            }
+            for stock in self.stocks
+        ]
+
+    def _stock_moves(self):
+        """{(gestiune, code): [(day, quantity in or out)]} of the documents."""
+        home = {}
+        for stock in self.stocks:
+            for product in stock["products"]:
+                home.setdefault(product["productCode"], stock["warehouse"]["warehouseName"])
+        moves = {}
+        documents = [(i, -1) for i in self.invoices.values() if not i["deleted"]]
+        documents += [(b, 1) for b in self.bills.values()]
+        for document, direction in documents:
+            back = -1 if document["kind"] == "credit_note" else 1  # goods returned
+            for line in document["lines"]:
+                code = line["code"].removeprefix("S-")
+                if code in home:
+                    moves.setdefault((home[code], code), []).append(
+                        (document["issueDate"], direction * back * line["quantity"])
+                    )
+        return moves
+
     def find(self, kind, record_id):
         return next((r for r in getattr(self, kind) if r["id"] == record_id), None)
 
@@ -446,6 +491,12 @@ def generate(preset="demo", seed=1, **overrides):
     data.bills = build_bills(
         rng, data.suppliers, data.products, max(1, sizes.invoices // 3), date(2026, 9, 1)
     )
+    # SmartBill's opening stock covers what the invoices sell from it
+    for (warehouse, code), moves in data._stock_moves().items():
+        sold = -sum(delta for _day, delta in moves if delta < 0)
+        stock = next(s for s in data.stocks if s["warehouse"]["warehouseName"] == warehouse)
+        product = next(p for p in stock["products"] if p["productCode"] == code)
+        product["quantity"] += sold
     data.spv_token = f"anaf_{hashlib.sha1(f'spv{seed}'.encode()).hexdigest()}"
     data.series = [
         {"name": "FCT", "nextNumber": f"{numbers['FCT'] + 1:04d}", "type": "f"},

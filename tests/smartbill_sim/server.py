@@ -607,8 +607,12 @@ class _Handler(BaseHTTPRequestHandler):
     def v1_stocks(self, query, headers):
         if not query.get("date"):
             return self.v1_error(400, "Data este obligatorie!", headers)
+        try:
+            day = date.fromisoformat(query["date"])
+        except ValueError:
+            return self.v1_error(400, "Data invalida!", headers)
         rows = []
-        for stock in self.data.stocks:
+        for stock in self.data.stock_on(day):
             if query.get("warehouseName") not in (None, stock["warehouse"]["warehouseName"]):
                 continue
             products = [

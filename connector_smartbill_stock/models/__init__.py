@@ -1,0 +1,1 @@
+from . import smartbill_stock_level
