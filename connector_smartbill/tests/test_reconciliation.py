@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The month-by-month reconciliation of SmartBill's documents with Odoo's moves."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -36,9 +36,24 @@ class TestReconciliation(RomanianCompanyCase):
         first, last = (date(int(d[:4]), int(d[4:6]), int(d[6:])) for d in (days[0], days[-1]))
         with trap_jobs() as trap:
             cls.backend._queue_sync("spv", since=first, until=last)
-            _results, failures = cls.perform_all(trap)
+            results, failures = cls.perform_all(trap)
+        cls.spv_counts = Counter()
+        for result in results:
+            cls.spv_counts.update(getattr(result, "counts", {}))
         if failures:
             raise AssertionError(f"SPV import failed: {failures}")
+
+    def test_spv_messages_of_files_the_folder_brought_are_unchanged(self):
+        """The invoices SmartBill sent to SPV came from the folder first, byte for byte:
+        their messages are not failures, and their documents learn their SPV message."""
+        invoices, bills = len(self.dataset.invoices), len(self.dataset.bills)
+        self.assertEqual(self.spv_counts["unchanged"], invoices)
+        self.assertEqual(self.spv_counts["skipped"], 1)  # ANAF's refusal
+        self.assertEqual(self.spv_counts["failed"], 0)
+        self.assertEqual(self.spv_counts["read"], invoices + bills + 1)
+        from_folder = self.backend.document_ids.filtered(lambda d: d.source == "url")
+        self.assertEqual(len(from_folder), invoices)
+        self.assertTrue(all(from_folder.mapped("spv_message_id")))
 
     def reconcile(self):
         self.backend.action_reconcile()

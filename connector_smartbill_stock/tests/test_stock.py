@@ -125,7 +125,10 @@ class TestStock(MasterDataCase):
         self.assertEqual(len(adjusted), len([q for q in on_hand.values() if q]))
         move = adjusted.filtered(lambda m: m.product_id == product)
         self.assertAlmostEqual(move.quantity, abs(expected["Depozit Central", level_code] - 7))
-        self.assertTrue(all(self.levels(DAY, "Depozit Central").mapped("applied")))
+        applied = self.levels(DAY, "Depozit Central")
+        self.assertTrue(all(applied.mapped("applied")))
+        self.assertEqual(applied.mapped("odoo_quantity"), applied.mapped("quantity"))
+        self.assertEqual(set(applied.mapped("difference")), {0.0})
         # Magazin Cluj did not choose it: compared only
         self.assertFalse(any(self.levels(DAY, "Magazin Cluj").mapped("applied")))
         self.assertEqual(self.cluj.lot_stock_id.quant_ids.mapped("quantity"), [])

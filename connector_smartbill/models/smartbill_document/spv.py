@@ -132,9 +132,10 @@ class SmartBillBackend(models.Model):
         return JobOutcome(f"{len(documents)} SPV documents stored on {day}", counts)
 
     def _store_spv_message(self, client, message):
-        """Store one SPV message; what it counts as: created, skipped (ANAF's refusal of
-        an invoice), failed (it could not be downloaded: a failed document with the
-        reason)."""
+        """Store one SPV message; what it counts as: created, unchanged (its file came
+        already, from the folder or an upload: that document now knows its SPV
+        message), skipped (ANAF's refusal of an invoice), failed (it could not be
+        downloaded or read: a failed document with the reason)."""
         documents = self.env["smartbill.document"]
         ids = {"spv_message_id": message["id"], "spv_index": message["id_solicitare"]}
         name = f"{message['id_solicitare']}.zip"
@@ -148,8 +149,13 @@ class SmartBillBackend(models.Model):
         if message["tip"] == "ERORI FACTURA":
             documents.create_refusal(self, message, content)
             return "skipped"  # a refusal to read, not a document to import
-        stored = documents.store_files(self, name, content, "spv", **ids)
-        return "created" if stored.filtered("attachment_id") else "failed"
+        stored = documents._store_all(self, name, content, "spv", **ids)
+        if not all(document.attachment_id for document, _new in stored):
+            return "failed"
+        for document, new in stored:
+            if not new and not document.spv_message_id:
+                document.write(ids)
+        return "created" if any(new for _document, new in stored) else "unchanged"
 
     def _fetch_again(self, document):
         if document.source == "spv":

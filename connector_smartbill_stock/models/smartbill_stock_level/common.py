@@ -161,11 +161,22 @@ class SmartBillStockLevel(models.Model):
                 quant = quants.search(
                     [("product_id", "=", product.id), ("location_id", "=", location.id)], limit=1
                 ) or quants.create({"product_id": product.id, "location_id": location.id})
-                quant.inventory_quantity = level.quantity
+                # the difference on the location's own quant (its sublocations and other
+                # quants keep theirs): the warehouse's on hand becomes SmartBill's
+                quant.inventory_quantity = quant.quantity + level.quantity - on_hand
                 quant.with_context(inventory_name=name)._apply_inventory()
                 move = moves.search(
                     [("product_id", "=", product.id), ("inventory_name", "=", name)],
                     order="id desc",
                     limit=1,
                 )
-            level.write({"applied": True, "applied_move_id": move.id})
+            product.invalidate_recordset(["qty_available"])
+            on_hand = product.with_context(location=location.id).qty_available
+            level.write(
+                {
+                    "applied": True,
+                    "applied_move_id": move.id,
+                    "odoo_quantity": on_hand,
+                    "difference": level.quantity - on_hand,
+                }
+            )
