@@ -1,16 +1,8 @@
 """Plain-Python e-Factura (UBL 2.1 CIUS-RO) reader (no Odoo import)."""
 
-from .reader import (
-    MAX_BYTES,
-    AnafRefusalError,
-    EFacturaError,
-    SourceError,
-    is_placeholder,
-    parse,
-    read_files,
-    root_of,
-    split_id,
-)
+from .archive import read_files
+from .errors import MAX_BYTES, AnafRefusalError, EFacturaError, SourceError
+from .reader import is_placeholder, parse, root_of, split_id
 from .schemas import AllowanceCharge, Document, Line, Party, TaxSubtotal
 
 __all__ = [

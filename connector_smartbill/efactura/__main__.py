@@ -6,7 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from .reader import MAX_ZIP_BYTES, EFacturaError, parse, read_files
+from .archive import read_files
+from .errors import MAX_ZIP_BYTES, EFacturaError
+from .reader import parse
 
 
 def entries(path):

@@ -14,7 +14,7 @@ import requests
 
 from ..api.errors import SmartBillError
 from ..api.http import Redactor, Transport
-from .reader import MAX_ZIP_BYTES, SourceError
+from .errors import MAX_ZIP_BYTES, SourceError
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(zip|xml)", re.ASCII)
 

@@ -13,7 +13,7 @@ import requests
 
 from ..api.errors import SmartBillError
 from ..api.http import Redactor, Transport, is_loopback
-from .reader import MAX_ZIP_BYTES, SourceError
+from .errors import MAX_ZIP_BYTES, SourceError
 
 DEFAULT_URL = "https://api.anaf.ro/prod/FCTEL/rest"
 BUCHAREST = ZoneInfo("Europe/Bucharest")
