@@ -132,10 +132,12 @@ class TestStock(MasterDataCase):
         # Magazin Cluj did not choose it: compared only
         self.assertFalse(any(self.levels(DAY, "Magazin Cluj").mapped("applied")))
         self.assertEqual(self.cluj.lot_stock_id.quant_ids.mapped("quantity"), [])
-        # the same day again: nothing applied twice
-        self.read_stock(DAY)
+        # the same day again: nothing applied twice, the applied levels unchanged
+        _run, results = self.read_stock(DAY)
         again = self.env["stock.move"].search([("inventory_name", "like", "SmartBill stock of")])
         self.assertEqual(again, adjusted)
+        self.assertEqual(results[0].counts, {"read": len(expected), "unchanged": len(expected)})
+        self.assertEqual(applied.mapped("odoo_quantity"), applied.mapped("quantity"))
 
     def test_an_unknown_product_is_a_failed_record_with_its_reason(self):
         binding = self.env["smartbill.product.product"].search(

@@ -87,6 +87,10 @@ class SmartBillStockLevel(models.Model):
             **self._odoo_side(product, warehouse, day, quantity),
         }
         level = self.search([*key, ("day", "=", day)])
+        if level.applied:  # Odoo's side is what the adjustment set, not the day's history
+            values.update(
+                odoo_quantity=level.odoo_quantity, difference=quantity - level.odoo_quantity
+            )
         if not level:
             values.update(
                 backend_id=backend.id,
