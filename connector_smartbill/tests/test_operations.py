@@ -264,6 +264,30 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual(set(self.backend.document_ids.mapped("state")), {"imported"})
         self.assertEqual(len(self.moves()), len(self.backend.document_ids))
 
+    def test_a_file_brought_meanwhile_by_another_source_is_that_document(self):
+        invoice = next(i for i in self.dataset.invoices.values() if i["kind"] == "invoice")
+        name = f"{invoice['id']}.zip"
+        self.sim.inject("500", path=f"/efactura/{name}")
+        self.backend._queue_sync("documents")
+        self.finish()
+        unread = self.backend.document_ids.filtered("unread")
+        self.assertEqual(unread.mapped("name"), [name])
+        # the same invoice reaches Odoo otherwise (SPV, an upload) before Retry failed
+        content = self.backend._folder().download(name)
+        brought = self.env["smartbill.document"].store_files(self.backend, name, content, "spv")
+        brought.enqueue_import()
+        self.finish()
+        self.assertEqual(brought.state, "imported")
+        self.backend.action_retry_failed()
+        self.finish()
+        # Retry fetched it again and found it stored: the failed one is that document
+        self.assertFalse(unread.exists())
+        documents = self.backend.document_ids
+        self.assertEqual(set(documents.mapped("state")), {"imported"})
+        self.assertEqual(len(self.moves()), len(documents))
+        booked = self.moves().odoo_id.filtered(lambda m: m.name == invoice["id"])
+        self.assertEqual(booked, brought.move_id)
+
     def test_run_whose_work_is_queued_already_is_that_run(self):
         first = self.backend._queue_sync("documents")
         again = self.backend._queue_sync("documents")  # the same work: one job, one run

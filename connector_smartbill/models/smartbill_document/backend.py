@@ -161,8 +161,7 @@ class SmartBillBackend(models.Model):
         except EFacturaError as err:
             return unread or documents._store_unread(self, name, "url", str(err))
         if unread:
-            unread._refill(content)
-            return unread
+            return unread._refill(content)
         return documents.store_files(self, name, content, "url")
 
     def _fetch_again(self, document):

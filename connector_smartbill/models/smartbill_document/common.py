@@ -125,30 +125,44 @@ class SmartBillDocument(models.Model):
     def _refill(self, content):
         """This unread document with the ``content`` fetched again: its first invoice XML
         (the others, rare, become documents of their own); still failed, with the reason,
-        when it cannot be read."""
+        when it cannot be read. When another source brought that file meanwhile (the
+        folder's invoice from SPV, say), this document is that one: it is deleted, the
+        other keeps its SPV message. Returns the document to import (none when the file
+        is imported already)."""
         self.ensure_one()
         try:
             files = list(read_files(content, self.name))
             root_of(files[0][1])
         except EFacturaError as err:
             self.message = str(err)
-            return
+            return self
+        backend, source = self.backend_id, self.source
         (name, xml), *others = files
-        attachment = self.env["ir.attachment"].create(
-            {"name": name, "raw": xml, "mimetype": "application/xml", "res_model": self._name,
-             "res_id": self.id}
-        )  # fmt: skip
-        self.write(
-            {
-                "attachment_id": attachment.id,
-                "sha256": hashlib.sha256(xml).hexdigest(),
-                "state": "new",
-                "message": False,
-                "unread": False,
-            }
-        )
+        digest = hashlib.sha256(xml).hexdigest()
+        document = self.search([("backend_id", "=", backend.id), ("sha256", "=", digest)])
+        if document:
+            ids = {"spv_message_id": self.spv_message_id, "spv_index": self.spv_index}
+            self.unlink()  # first: an SPV message is stored once
+            if ids["spv_message_id"] and not document.spv_message_id:
+                document.write(ids)
+        else:
+            attachment = self.env["ir.attachment"].create(
+                {"name": name, "raw": xml, "mimetype": "application/xml",
+                 "res_model": self._name, "res_id": self.id}
+            )  # fmt: skip
+            self.write(
+                {
+                    "attachment_id": attachment.id,
+                    "sha256": digest,
+                    "state": "new",
+                    "message": False,
+                    "unread": False,
+                }
+            )
+            document = self
         for other_name, other in others:
-            self._store(self.backend_id, other_name, other, self.source)
+            self._store(backend, other_name, other, source)
+        return document.filtered(lambda d: d.state != "imported")
 
     @api.model
     def _store(self, backend, name, content, source, reason=None, **values):
@@ -250,15 +264,16 @@ class SmartBillDocument(models.Model):
         """Import the failed documents again, in a new sync run; those their source could
         not give are fetched again first."""
         self.backend_id._check_manager()
+        documents = self.filtered(lambda d: not d.unread)
         for document in self.filtered("unread"):
             try:
                 content = document.backend_id._fetch_again(document)
             except EFacturaError as err:
                 document.message = str(err)
                 continue
-            document._refill(content)
+            documents |= document._refill(content)
         # an ANAF refusal has no invoice XML to import
-        documents = self.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
+        documents = documents.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
         documents.write({"state": "new", "message": False})
         for backend, backend_documents in documents.grouped("backend_id").items():
             backend_documents.enqueue_import(run=backend._new_run("documents"))
