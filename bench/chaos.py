@@ -1,11 +1,14 @@
 """The chaos backfill (``make bench-chaos``): the same company imported twice, once with
 everything well and once in chaos, and the final databases compared.
 
-Chaos: 10 % of SmartBill's, SPV's and the folder's answers get a fault at random (429,
-500, a dropped connection, an answer later than the connector waits), one job worker is
-killed (SIGKILL) in the middle of the invoices, PostgreSQL is restarted once during the
-bills. Both runs have the same poison: one document in 100 served as a corrupt zip, by
-the folder and by SPV. After each run, *Retry failed* once (what a person does), then
+Both runs: two Odoo servers on the one database, one of them with queue_job's runner,
+which asks a round-robin balancer in front of both to run the jobs (two nodes, one
+backlog, one rate budget in PostgreSQL), each server under a supervisor. Chaos: 10 % of
+SmartBill's, SPV's and the folder's answers get a fault at random (429, 500, a dropped
+connection, an answer later than the connector waits), one job worker is killed
+(SIGKILL) in the middle of the invoices, PostgreSQL is restarted once during the bills.
+Both runs have the same poison: one document in 100 served as a corrupt zip, by the
+folder and by SPV. After each run, *Retry failed* once (what a person does), then
 the final state: moves, lines and payments counted, totals per currency, type and
 state, duplicates, the failed documents with their reasons, and the blocked answers.
 Prints one table; the two states must be equal.
@@ -14,9 +17,11 @@ Prints one table; the two states must be equal.
 """
 
 import argparse
+import itertools
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -84,11 +89,16 @@ def queue(registry, backend_id, phase, window):
     raise RuntimeError(f"{phase}: could not be queued")
 
 
-def kill_a_worker(server, after):
-    """SIGKILL one of the server's worker processes ``after`` seconds from now."""
+def kill_a_worker(supervisor, after):
+    """SIGKILL one of the servers' worker processes ``after`` seconds from now."""
 
     def kill():
-        workers = [p for p in psutil.Process(server.pid).children() if p.is_running()]
+        workers = [
+            p
+            for server in supervisor.servers
+            for p in psutil.Process(server.pid).children()
+            if p.is_running()
+        ]
         if workers:
             victim = random.Random(1).choice(workers)
             os.kill(victim.pid, signal.SIGKILL)
@@ -109,30 +119,75 @@ def restart_postgresql(after):
     threading.Timer(after, restart).start()
 
 
+class Balancer(threading.Thread):
+    """The load balancer in front of several Odoo nodes: each connection (queue_job's
+    runner opens one per job) goes to the next server that accepts it."""
+
+    def __init__(self, ports):
+        super().__init__(daemon=True)
+        self.ports = ports
+        self.turn = itertools.cycle(range(len(ports)))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.served = [0] * len(ports)
+
+    def run(self):
+        while True:
+            client, _address = self.listener.accept()
+            threading.Thread(target=self.relay, args=(client,), daemon=True).start()
+
+    def relay(self, client):
+        for _attempt in self.ports:
+            index = next(self.turn)
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.ports[index]), 5)
+            except OSError:
+                continue  # that node is restarting: the next one
+            self.served[index] += 1
+            back = threading.Thread(target=self.pipe, args=(upstream, client), daemon=True)
+            back.start()
+            self.pipe(client, upstream)
+            back.join()
+            break
+        client.close()
+
+    @staticmethod
+    def pipe(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+            target.shutdown(socket.SHUT_WR)
+        except OSError:
+            target.close()
+
+
 class Supervisor(threading.Thread):
-    """What systemd's ``Restart=always`` does for an Odoo server: start it again when it
-    exits (Odoo's main process exits when PostgreSQL refuses it while it respawns a
+    """What systemd's ``Restart=always`` does for each Odoo server: start it again when
+    it exits (Odoo's main process exits when PostgreSQL refuses it while it respawns a
     worker, e.g. during a restart)."""
 
-    def __init__(self, start):
+    def __init__(self, starts):
         super().__init__(daemon=True)
-        self.start_server = start
-        self.server = start()
+        self.starts = starts
+        self.servers = [start() for start in starts]
         self.stopped = threading.Event()
         self.restarts = 0
 
     def run(self):
         while not self.stopped.wait(2):
-            code = self.server.poll()
-            if code is not None:
-                print(f"chaos: Odoo server exited ({code}), started again", flush=True)
-                self.server = self.start_server()
-                self.restarts += 1
+            for index, server in enumerate(self.servers):
+                code = server.poll()
+                if code is not None:
+                    print(f"chaos: Odoo server exited ({code}), started again", flush=True)
+                    self.servers[index] = self.starts[index]()
+                    self.restarts += 1
 
     def stop(self):
         self.stopped.set()
-        self.server.terminate()
-        self.server.wait(30)
+        for server in self.servers:
+            server.terminate()
+        for server in self.servers:
+            server.wait(30)
 
 
 def final_state(registry, backend_id):
@@ -197,8 +252,15 @@ def backfill(size, db, chaos, workers=2):
                 {"rate_limit_window": window, "http_timeout": TIMEOUT}
             )
         sim.chaos = CHAOS if chaos else 0.0
-        port = free_port()
-        supervisor = Supervisor(lambda: start_server(db, port, workers))
+        ports = free_port(), free_port()
+        balancer = Balancer(ports)
+        balancer.start()
+        supervisor = Supervisor(
+            [
+                lambda: start_server(db, ports[0], workers, jobs_port=balancer.port),
+                lambda: start_server(db, ports[1], workers, runner=False),
+            ]
+        )
         supervisor.start()
         autovacuum = Autovacuum(db)
         if autovacuum.needed():
@@ -210,7 +272,7 @@ def backfill(size, db, chaos, workers=2):
             for phase in (*PHASES, "retry failed"):
                 sim.reset_usage()
                 if chaos and phase == "invoices":
-                    kill_a_worker(supervisor.server, after=8)
+                    kill_a_worker(supervisor, after=8)
                 if chaos and phase == "bills (SPV)":
                     restart_postgresql(after=5)
                 started = time.monotonic()
@@ -222,6 +284,7 @@ def backfill(size, db, chaos, workers=2):
                     f"{'chaos' if chaos else 'clean'} {phase}: {seconds[phase]:.1f} s", flush=True
                 )
             final = final_state(registry, backend_id)
+            print(f"jobs run per Odoo server: {balancer.served}", flush=True)
         finally:
             autovacuum.stopped.set()
             supervisor.stop()

@@ -116,16 +116,19 @@ class Autovacuum(threading.Thread):
                     self.done += 1
 
 
-def start_server(db, port, workers):
+def start_server(db, port, workers, runner=True, jobs_port=None):
+    """An Odoo server on ``port`` with ``workers`` HTTP workers and, with ``runner``,
+    queue_job's runner, which asks ``jobs_port`` (this server's own by default; a load
+    balancer's in front of several servers) to run the jobs, ``workers`` at a time."""
     env = {
         **os.environ,
         "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers},root.smartbill:{workers}",
-        "ODOO_QUEUE_JOB_PORT": str(port),
+        "ODOO_QUEUE_JOB_PORT": str(jobs_port or port),
         "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
     }
     command = odoo_command(
         odoo_src(), db, "--workers", str(workers), "--max-cron-threads", "0",
-        "--load", "base,web,queue_job", "--limit-time-real", "3600",
+        "--load", "base,web,queue_job" if runner else "base,web", "--limit-time-real", "3600",
         "--limit-time-cpu", "3600", "--limit-memory-soft", str(4 << 30),
         "--limit-memory-hard", str(5 << 30),
     )  # fmt: skip
