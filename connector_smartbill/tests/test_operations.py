@@ -282,6 +282,8 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.finish()
         # Retry fetched it again and found it stored: the failed one is that document
         self.assertFalse(unread.exists())
+        fetched = self.env["queue.job"].search([("method_name", "=", "fetch_again")])
+        self.assertEqual((fetched.state, fetched.smartbill_ref), ("done", name))
         documents = self.backend.document_ids
         self.assertEqual(set(documents.mapped("state")), {"imported"})
         self.assertEqual(len(self.moves()), len(documents))

@@ -36,7 +36,9 @@ class SmartBillJobMixin(models.AbstractModel):
 
     def _job_store_values(self, job):
         run = job.kwargs.get("run")
-        values = {"smartbill_ref": self._smartbill_job_ref(job)}
+        values = {}
+        if self.exists():  # a job may delete its record (a document found stored already)
+            values["smartbill_ref"] = self._smartbill_job_ref(job)
         if run:
             values["smartbill_run_id"] = run.id
         outcome = job.result

@@ -6,7 +6,8 @@ import hashlib
 from odoo import api, fields, models
 
 from ...efactura import EFacturaError, parse, read_files, root_of
-from ...jobs import JobOutcome, Pages, smartbill_job
+from ...exceptions import job_errors
+from ...jobs import JobOutcome, Pages, identity_without_run, smartbill_job
 
 
 class DocumentPages(Pages):
@@ -262,18 +263,28 @@ class SmartBillDocument(models.Model):
 
     def action_retry(self):
         """Import the failed documents again, in a new sync run; those their source could
-        not give are fetched again first."""
+        not give are fetched again first, each by a job of its own (``fetch_again``)."""
         self.backend_id._check_manager()
-        documents = self.filtered(lambda d: not d.unread)
-        for document in self.filtered("unread"):
-            try:
-                content = document.backend_id._fetch_again(document)
-            except EFacturaError as err:
-                document.message = str(err)
-                continue
-            documents |= document._refill(content)
         # an ANAF refusal has no invoice XML to import
-        documents = documents.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
+        documents = self.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
         documents.write({"state": "new", "message": False})
-        for backend, backend_documents in documents.grouped("backend_id").items():
-            backend_documents.enqueue_import(run=backend._new_run("documents"))
+        for backend, todo in (documents | self.filtered("unread")).grouped("backend_id").items():
+            run = backend._new_run("documents")
+            todo.filtered("attachment_id").enqueue_import(run=run)
+            for document in todo.filtered("unread"):
+                document.with_delay(identity_key=identity_without_run).fetch_again(run=run)
+
+    @smartbill_job
+    def fetch_again(self, run=None):
+        """Job: download again this document its source could not give, then queue its
+        import. A download that can succeed later (a timeout, 429, 5xx) is retried by
+        queue_job; a file that still cannot be read stays failed with the reason."""
+        self.ensure_one()
+        with job_errors():
+            content = self.backend_id._fetch_again(self)
+        documents = self._refill(content)
+        if documents.unread:
+            return JobOutcome(documents.message, {"read": 1, "failed": 1})
+        documents.enqueue_import(run=run)
+        counts = {"read": 1, "updated": len(documents), "unchanged": int(not documents)}
+        return JobOutcome(self.env._("Fetched again"), counts)
