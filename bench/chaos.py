@@ -8,9 +8,10 @@ SmartBill's, SPV's and the folder's answers get a fault at random (429, 500, a d
 connection, an answer later than the connector waits), one job worker is killed
 (SIGKILL) in the middle of the invoices, PostgreSQL is restarted once during the bills.
 Both runs have the same poison: one document in 100 served as a corrupt zip, by the
-folder and by SPV. After each run, *Retry failed* once (what a person does), then
-the final state: moves, lines and payments counted, totals per currency, type and
-state, duplicates, the failed documents with their reasons, and the blocked answers.
+folder and by SPV. After each run, *Retry failed* once (what a person does) and the
+hourly payment status, then the final state: moves, lines and payments counted, totals
+per currency, type and state, duplicates, the failed documents with their reasons, and
+the blocked answers.
 Prints one table; the two states must be equal.
 
     .venv/bin/python bench/chaos.py [--size 1k] [--db smartbill_chaos]
