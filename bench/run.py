@@ -324,7 +324,9 @@ def fmt_table(rows, bare_by_size):
             f"{row['blocked']:>3} {row['rss'] / 2**20:>7.0f}"
         )
     for size, (count, seconds) in bare_by_size.items():
-        first = next(r for r in rows if r["size"] == size and r["phase"] == "invoices")
+        first = next((r for r in rows if r["size"] == size and r["phase"] == "invoices"), None)
+        if first is None:  # --phase without the invoices: nothing to compare
+            continue
         connector = first["created"] / first["seconds"]
         lines.append(
             f"{size}: bare account.move create+post {count} invoices in {seconds:.1f} s "
