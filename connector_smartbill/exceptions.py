@@ -14,6 +14,8 @@
 import time
 from contextlib import contextmanager
 
+import psycopg2
+
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 
 from .api import SmartBillError
@@ -41,3 +43,17 @@ def job_errors():
         yield
     except (SmartBillError, EFacturaError) as err:
         raise job_error(err) from None
+
+
+def reason_of(env, err):
+    """What a person reads of ``err``: a database error in Odoo's words for the
+    constraint it broke (never PostgreSQL's), anything else as it says itself."""
+    if isinstance(err, psycopg2.IntegrityError):
+        model = next(
+            (env[name] for name, cls in env.registry.items() if cls._table == err.diag.table_name),
+            env["base"],
+        )
+        return env._("Odoo refused it: %s", model._sql_error_to_message(err))
+    if isinstance(err, psycopg2.Error):
+        return env._("Odoo's database could not complete it now; it can be retried.")
+    return f"{type(err).__name__}: {err}"

@@ -11,6 +11,7 @@ named where it is made, for the edge cases real archives have.
 """
 
 import io
+import re
 import zipfile
 
 from lxml import etree
@@ -22,6 +23,13 @@ from ..api.schemas import Tax
 from .common import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "efactura"
+
+# what a raw database error says: no reason a person reads may carry it
+DATABASE_WORDING = re.compile(
+    r"psycopg|UniqueViolation|IntegrityError|duplicate key|violates \S+ constraint|"
+    r"current transaction is aborted|\bSQL\b|\bpg_|relation \"|_unique_name\b|DETAIL:",
+    re.IGNORECASE,
+)
 
 
 def fixture(name):
@@ -42,6 +50,26 @@ class RomanianBackendCase(TransactionCase):
     def setUp(self):
         super().setUp()
         self.backends = {}
+        self.addCleanup(self.assert_no_database_wording)
+
+    def assert_no_database_wording(self):
+        """Every reason the test produced (documents, bindings, sync runs' failed
+        records) is in words, never a raw database error."""
+        reasons = [
+            *self.env["smartbill.document"].search([]).mapped("message"),
+            *self.env["smartbill.sync.run.failure"].search([]).mapped("message"),
+            *(
+                message
+                for binding in self.env["smartbill.account.move"].search([])
+                for message in (
+                    binding.totals_message,
+                    binding.review_message,
+                    binding.stated_vat_message,
+                )
+            ),
+        ]
+        raw = [reason for reason in reasons if reason and DATABASE_WORDING.search(reason)]
+        self.assertFalse(raw, "reasons carrying a raw database error")
 
     def backend(self, cif):
         """The backend of a new Romanian company with CIF ``cif``: only CIF and company."""
@@ -69,9 +97,14 @@ class RomanianBackendCase(TransactionCase):
         """``files``: fixture names, or ``(name, content)`` pairs; the command's entries."""
         pairs = [(f, fixture(f)) if isinstance(f, str) else f for f in files]
         backend = self.backend(cif)
-        return self.env["smartbill.document"].import_files_now(
+        entries = self.env["smartbill.document"].import_files_now(
             backend.with_company(backend.company_id), pairs
         )
+        texts = [entry.get("error") or "" for entry in entries] + [
+            document["message"] or "" for entry in entries for document in entry["documents"]
+        ]
+        self.assertFalse([t for t in texts if DATABASE_WORDING.search(t)], entries)
+        return entries
 
 
 @tagged("post_install", "-at_install")
@@ -176,6 +209,88 @@ class TestRealDocuments(RomanianBackendCase):
         manual.action_post()
         self.assertNotEqual(manual.journal_id, journal)
         self.assertTrue(manual.name.startswith("INV/"), manual.name)
+
+    def numbered(self, number, type_code="380"):
+        """oca_invoice.xml (FBRAO2092, issued 2022-09-01) numbered ``number``, of type
+        ``type_code``: derived, for the numbers Romanian issuers print."""
+        return (
+            fixture("oca_invoice.xml")
+            .replace(b"<cbc:ID>FBRAO2092</cbc:ID>", f"<cbc:ID>{number}</cbc:ID>".encode(), 1)
+            .replace(b"<cbc:InvoiceTypeCode>380<", f"<cbc:InvoiceTypeCode>{type_code}<".encode())
+        )
+
+    def test_every_shape_of_legal_number_names_its_invoice(self):
+        shapes = [
+            # (legal number, series, number)
+            ("12345", "", "12345"),  # digits only
+            ("00042", "", "00042"),  # digits only, a leading zero
+            ("FCT-0023", "FCT", "0023"),  # a series with a dash
+            ("FCT 0024", "FCT", "0024"),  # a series with a space
+            ("ABC0007", "ABC", "0007"),  # letters then a leading-zero number
+            ("2021-0042", "2021", "0042"),  # a year prefix, issued in 2022
+            ("0023A", "", "0023A"),  # no series that can be split off
+        ]
+        entries = self.import_files(
+            "RO30834857", *((f"{n}.xml", self.numbered(n)) for n, _s, _n in shapes)
+        )
+        for (number, series, digits), entry in zip(shapes, entries, strict=True):
+            move = self.booked(entry)
+            self.assertEqual((move["name"], move["state"]), (number, "posted"), number)
+            self.assert_amounts(move, 10000.0, 1900.0, 11900.0)
+            invoice = self.move("RO30834857", move)
+            self.assertEqual(
+                (invoice.x_smartbill_series, invoice.x_smartbill_number, invoice.payment_reference),
+                (series, digits, number),
+            )
+        # the numbers without series letters share a journal of their own
+        journals = self.env["account.move"].search([("name", "in", ["12345", "00042"])]).journal_id
+        self.assertEqual(journals.mapped("name"), ["SmartBill series Fara serie"])
+
+    def test_invoice_and_credit_note_numbered_alike_are_both_booked(self):
+        invoice, note = self.import_files(
+            "RO30834857",
+            ("invoice.xml", self.numbered("FBRAO2092")),
+            ("note.xml", self.numbered("FBRAO2092", "381")),  # derived: a credit note
+        )
+        invoice, note = self.booked(invoice), self.booked(note)
+        self.assertEqual(
+            [(m["name"], m["move_type"], m["state"]) for m in (invoice, note)],
+            [("FBRAO2092", "out_invoice", "posted"), ("FBRAO2092", "out_refund", "posted")],
+        )
+        self.assert_amounts(note, 10000.0, 1900.0, 11900.0, -1900.0)
+        moves = self.backend("RO30834857").document_ids.move_id
+        self.assertEqual(
+            sorted(moves.journal_id.mapped("name")),
+            ["SmartBill series FBRAO", "SmartBill series FBRAO (second)"],
+        )
+        # again: the same two moves, nothing new
+        before = self.env["account.move"].search_count([])
+        self.import_files(
+            "RO30834857",
+            ("invoice.xml", self.numbered("FBRAO2092")),
+            ("note.xml", self.numbered("FBRAO2092", "381")),
+        )
+        self.assertEqual(self.env["account.move"].search_count([]), before)
+
+    def test_number_a_person_took_in_the_series_journal_is_refused_in_words(self):
+        (entry,) = self.import_files("RO30834857", ("invoice.xml", self.numbered("FBRAO2092")))
+        first = self.move("RO30834857", self.booked(entry))
+        # a person posts an invoice in the series' journal: Odoo numbers it FBRAO2093
+        manual = first.copy({"invoice_date": first.invoice_date})
+        manual.action_post()
+        self.assertEqual(manual.name, "FBRAO2093")
+        (entry,) = self.import_files("RO30834857", ("next.xml", self.numbered("FBRAO2093")))
+        (document,) = entry["documents"]
+        self.assertEqual((document["state"], document["moves"]), ("failed", []))
+        self.assertEqual(
+            document["message"],
+            "Document FBRAO2093 cannot be booked under its legal number: Invoice of "
+            f"{manual.partner_id.display_name}, dated 2022-09-01, total 11900.00 RON, "
+            f"already has the number FBRAO2093 in the journal {first.journal_id.display_name}.",
+        )
+        # the failed document changed nothing that was booked
+        self.assertEqual((first.state, first.amount_total), ("posted", 11900.0))
+        self.assertEqual(manual.state, "posted")
 
     def test_odoo_l10n_ro_edi_files(self):
         invoice, refund, bill = (

@@ -81,6 +81,14 @@ class AccountMove(models.Model):
         "This SmartBill document is already in Odoo.",
     )
 
+    def _sequence_matches_date(self):
+        # A customer document's name is its legal number as SmartBill issued it, not a
+        # number of Odoo's sequence: a year in it (2022-0001 issued in 2023) is the
+        # issuer's, and Odoo must neither refuse it nor rename the document.
+        if self.x_smartbill_id and self.is_sale_document():
+            return True
+        return super()._sequence_matches_date()
+
     def init(self):
         res = super().init()
         # a bill from SPV is first looked for by l10n_ro_edi's upload index (see

@@ -11,6 +11,8 @@ to the ban before a document is posted.
 import logging
 from collections import namedtuple
 
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.component.core import Component
@@ -19,7 +21,7 @@ from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
-from ...exceptions import InvalidRecordError
+from ...exceptions import InvalidRecordError, reason_of
 from ...jobs import JobOutcome, import_each
 from .common import ban
 
@@ -73,10 +75,15 @@ class AccountMoveImporter(Component):
                 message = self._import_document(document)
         except (EFacturaError, InvalidRecordError, UserError, ValidationError) as err:
             # the file, or Odoo's checks of the move it makes: the same every time
-            document.write({"state": "failed", "message": str(err)})
-            self.status, self.error_class = "failed", type(err).__name__
-            return f"{document.name}: {err}"
+            return self._failed(document, err, str(err))
+        except IntegrityError as err:  # a constraint of Odoo's database, said in words
+            return self._failed(document, err, reason_of(self.env, err))
         return message
+
+    def _failed(self, document, err, reason):
+        document.write({"state": "failed", "message": reason})
+        self.status, self.error_class = "failed", type(err).__name__
+        return f"{document.name}: {reason}"
 
     def run_documents(self, documents):
         """Import a page of documents: each is read, checked and mapped in its own

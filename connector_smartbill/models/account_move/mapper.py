@@ -13,6 +13,7 @@ from odoo.addons.component.core import Component
 from ...components.importer import retry_unique_violation
 from ...components.mapper import country_for, state_for
 from ...exceptions import InvalidRecordError
+from ..smartbill_series.common import WITHOUT_SERIES
 
 # UN/ECE Recommendation 20 unit codes -> Odoo units
 UNIT_CODES = {
@@ -64,6 +65,8 @@ class AccountMoveValues(Component):
         # a storno invoice (380 with negative amounts) is a credit note with positive ones
         sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
         series = self._series(doc, use)
+        move_type = MOVE_TYPES[use, doc.is_refund]
+        journal = self._legal_journal(series, doc, move_type) if series else None
         analytic = series.workpoint_id.analytic_account_id
         lines = [
             values
@@ -77,13 +80,13 @@ class AccountMoveValues(Component):
         values = {
             "backend_id": backend.id,
             "company_id": backend.company_id.id,
-            "move_type": MOVE_TYPES[use, doc.is_refund],
+            "move_type": move_type,
             "partner_id": partner.id,
             "partner_bank_id": self._supplier_bank(partner, doc).id if use == "purchase" else False,
             "invoice_date": doc.issue_date,
             "invoice_date_due": doc.due_date or doc.issue_date,
             "currency_id": self._currency(doc.currency).id,
-            "journal_id": (series.journal_id or self._default_journal(use)).id,
+            "journal_id": (journal or self._default_journal(use)).id,
             "narration": "\n".join(doc.notes) or False,
             "ref": doc.id if use == "purchase" else (doc.order_ref or False),
             "invoice_line_ids": [Command.create(v) for v in lines],
@@ -107,24 +110,66 @@ class AccountMoveValues(Component):
 
     def _series(self, doc, use):
         """The series of a document of the company's own (a bill's series is its
-        supplier's), with its journal; made when SmartBill's list did not have it yet."""
+        supplier's), with its journal; made when SmartBill's list did not have it yet. A
+        legal number with no series letters is in the series ``WITHOUT_SERIES``."""
         series = self.env["smartbill.series"]
-        if use != "sale" or not doc.series:
+        if use != "sale":
             return series
         backend = self.backend_record
-        series = backend.series_ids.filtered(lambda s: s.name == doc.series)[:1]
+        name = doc.series or WITHOUT_SERIES
+        series = backend.series_ids.filtered(lambda s: s.name == name)[:1]
         if not series:
             with retry_unique_violation():
                 series = series.create(
                     {
                         "backend_id": backend.id,
-                        "external_id": doc.series,
-                        "name": doc.series,
+                        "external_id": name,
+                        "name": name,
                         "series_type": "f",
                     }
                 )
         series._ensure_journal()
         return series
+
+    def _legal_journal(self, series, doc, move_type):
+        """The journal where ``doc`` is named with its legal number: its series' own, or
+        the series' second journal when a document of the other kind (an invoice and a
+        credit note numbered alike) has that number there. A number that a document of
+        the same kind already has is refused, naming that document."""
+        own = self.binder.to_internal(self.external_id).odoo_id
+        journal = series.journal_id or self._default_journal("sale")
+        holder = self._holder_of_name(journal, doc.id, own)
+        if holder and holder.move_type.endswith("_refund") != move_type.endswith("_refund"):
+            journal = series._second_journal()
+            holder = self._holder_of_name(journal, doc.id, own)
+        if holder:
+            raise InvalidRecordError(
+                self.env._(
+                    "Document %(doc)s cannot be booked under its legal number: %(move)s "
+                    "of %(partner)s, dated %(date)s, total %(total)s %(currency)s, already "
+                    "has the number %(doc)s in the journal %(journal)s.",
+                    doc=doc.id,
+                    move=holder.type_name,
+                    partner=holder.partner_id.display_name,
+                    date=holder.invoice_date,
+                    total=f"{holder.amount_total:.2f}",
+                    currency=holder.currency_id.name,
+                    journal=journal.display_name,
+                )
+            )
+        return journal
+
+    def _holder_of_name(self, journal, name, own):
+        """The posted move other than ``own`` named ``name`` in ``journal``."""
+        return self.env["account.move"].search(
+            [
+                ("journal_id", "=", journal.id),
+                ("name", "=", name),
+                ("state", "=", "posted"),
+                ("id", "!=", own.id),
+            ],
+            limit=1,
+        )
 
     def _line_values(self, doc, line, sign, use, analytic):
         """The invoice line, and one line per line allowance or charge, so that each

@@ -9,6 +9,7 @@ import logging
 from odoo import api, models
 
 from ...efactura import EFacturaError
+from ...exceptions import reason_of
 from .common import DocumentPages
 
 _logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class SmartBillDocument(models.Model):
                 DocumentPages(self.env, None, work).import_one(self)
         except Exception as err:  # noqa: BLE001 - reported on the document, not raised
             _logger.info("%s not imported: %s", self.name, type(err).__name__)
-            self.write({"state": "failed", "message": f"{type(err).__name__}: {err}"})
+            self.write({"state": "failed", "message": reason_of(self.env, err)})
 
     def _summary(self):
         """This document and the move it became, as the command prints them."""

@@ -2,6 +2,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+# the series of the company's documents whose legal number has no series letters to split
+# off (``12345``, ``0023A``): they are named with their number all the same
+WITHOUT_SERIES = "Fara serie"
+
 
 class SmartBillSeries(models.Model):
     """A SmartBill document series (``FCT``) and the number it issues next.
@@ -39,6 +43,13 @@ class SmartBillSeries(models.Model):
         "numbers (FCT0107): by default a sale journal of the series' own, so that the "
         "company's other journals keep Odoo's numbering.",
     )
+    second_journal_id = fields.Many2one(
+        "account.journal",
+        domain="[('company_id', '=', smartbill_company_id)]",
+        help="A document whose legal number a document of the other kind already has in "
+        "the series' journal (an invoice and a credit note numbered alike) is booked in "
+        "this journal under that number: made the first time it is needed.",
+    )
 
     checked_until = fields.Integer(
         "Numbers checked until",
@@ -65,22 +76,34 @@ class SmartBillSeries(models.Model):
     def _ensure_journal(self):
         """Give each invoice series without a journal a sale journal of its own."""
         for series in self.filtered(lambda s: s.series_type == "f" and not s.journal_id):
-            company = series.backend_id.company_id
-            journals = self.env["account.journal"]
-            sale = journals.search(
-                [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+            series.journal_id = series._new_journal(self.env._("SmartBill series %s", series.name))
+
+    def _second_journal(self):
+        """The series' second journal (``second_journal_id``), made when first asked."""
+        self.ensure_one()
+        if not self.second_journal_id:
+            self.second_journal_id = self._new_journal(
+                self.env._("SmartBill series %s (second)", self.name)
             )
-            codes = set(journals.search([("company_id", "=", company.id)]).mapped("code"))
-            series.journal_id = journals.create(
-                {
-                    "name": self.env._("SmartBill series %s", series.name),
-                    "code": series._journal_code(codes),
-                    "type": "sale",
-                    "company_id": company.id,
-                    "refund_sequence": False,  # storno and credit notes number in the series
-                    "default_account_id": sale.default_account_id.id,
-                }
-            )
+        return self.second_journal_id
+
+    def _new_journal(self, name):
+        """A sale journal of the series' company named ``name``, its code from the
+        series' name."""
+        company = self.backend_id.company_id
+        journals = self.env["account.journal"]
+        sale = journals.search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        codes = set(journals.search([("company_id", "=", company.id)]).mapped("code"))
+        return journals.create(
+            {
+                "name": name,
+                "code": self._journal_code(codes),
+                "type": "sale",
+                "company_id": company.id,
+                "refund_sequence": False,  # storno and credit notes number in the series
+                "default_account_id": sale.default_account_id.id,
+            }
+        )
 
     def _journal_code(self, taken):
         """A journal code (5 characters at most) from the series' name, free in ``taken``."""
