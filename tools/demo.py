@@ -183,7 +183,8 @@ def print_documents_check(counts, sums):
         print(f"  sum of totals of {key}: Odoo {odoo:,.2f}, e-Factura {float(xml):,.2f}")
 
 
-SMARTBILL_STATES = {
+PAYMENT_STATES = ("not paid", "partial", "paid", "reversed")
+ODOO_STATES = {
     "paid": "paid",
     "in_payment": "paid",
     "partial": "partial",
@@ -192,27 +193,52 @@ SMARTBILL_STATES = {
 }
 
 
+def smartbill_state(invoice, credited):
+    """An invoice's state by SmartBill's facts, counted as Odoo counts it: what settles
+    an invoice is its payments (``paid``) and the credit notes and storno invoices of it
+    (``credited``); fully credited and never paid is reversed."""
+    settled = credited + invoice["paid"]
+    if credited >= invoice["total"] and not invoice["paid"]:
+        return "reversed"
+    if settled >= invoice["total"]:
+        return "paid"
+    return "partial" if settled else "not paid"
+
+
 def payment_states(registry, backend_id):
-    """Invoices per payment state in Odoo next to SmartBill's, and the payments booked."""
+    """Invoices per payment state in Odoo next to SmartBill's, with those credited on
+    each side, and the payments booked."""
+    credited = {}
+    for note in DATASET.invoices.values():
+        if note["kind"] != "invoice" and note["billingReference"] and not note["deleted"]:
+            ref = note["billingReference"]
+            credited[ref] = credited.get(ref, 0) + abs(note["total"])
     with registry.cursor() as cr:
         env = superuser_env(cr)
         invoices = env["smartbill.account.move"].search(
             [("backend_id", "=", backend_id), ("move_type", "=", "out_invoice")]
         )
-        odoo, smartbill = {}, {}
+        sources = {i["id"]: i for i in DATASET.invoices.values()}
+        odoo = dict.fromkeys((*PAYMENT_STATES, "credited"), 0)
+        smartbill = dict(odoo)
         for binding in invoices:
-            source = next(i for i in DATASET.invoices.values() if i["id"] == binding.external_id)
-            state = SMARTBILL_STATES[binding.payment_state]
-            odoo[state] = odoo.get(state, 0) + 1
-            paid = (
-                "paid"
-                if source["paid"] >= source["total"]
-                else ("partial" if source["paid"] else "not paid")
-            )
-            smartbill[paid] = smartbill.get(paid, 0) + 1
+            source = sources[binding.external_id]
+            odoo[ODOO_STATES[binding.payment_state]] += 1
+            odoo["credited"] += bool(binding.reversal_move_ids)
+            smartbill[smartbill_state(source, credited.get(source["id"], 0))] += 1
+            smartbill["credited"] += source["id"] in credited
         payments = env["smartbill.account.payment"].search([("backend_id", "=", backend_id)])
         backend = env["smartbill.backend"].browse(backend_id)
         return len(payments), odoo, smartbill, backend.payment_mismatch_count
+
+
+def print_payment_states(odoo, smartbill):
+    columns = (*PAYMENT_STATES, "credited")
+    print("  invoices per payment state " + "".join(f"{c:>10}" for c in columns))
+    for side, counts in (("in Odoo", odoo), ("in SmartBill", smartbill)):
+        print(f"  {side:<27}" + "".join(f"{counts[c]:>10}" for c in columns))
+    if odoo != smartbill:
+        print("  the payment states differ")
 
 
 def link_warehouses(env, backend):
@@ -329,8 +355,8 @@ def main():
                 ok = ok and not counts["totals mismatches"] and not bad_files
         payments, odoo, smartbill, mismatches = payment_states(registry, backend_id)
         print(f"  {payments} payments booked by the connector, {mismatches} mismatches")
-        print(f"  invoices per state in Odoo:      {dict(sorted(odoo.items()))}")
-        print(f"  invoices per state in SmartBill: {dict(sorted(smartbill.items()))}")
+        print_payment_states(odoo, smartbill)
+        ok = ok and odoo == smartbill and not mismatches
         for title, entity in (
             ("BNR rates of the last 7 days", "rates"),
             ("Completeness of the invoice series", "completeness"),
