@@ -83,6 +83,20 @@ class TestStock(MasterDataCase):
         _run, results = self.read_stock(DAY)
         self.assertEqual(results[0].counts, {"read": len(stored), "unchanged": len(stored)})
 
+    def test_the_same_day_again_costs_its_calls_and_a_comparison(self):
+        self.read_stock(DAY)
+        levels = self.levels(DAY)
+        written = max(levels.mapped("write_date"))
+        self.env.invalidate_all()
+        queries = self.env.cr.sql_log_count
+        _run, results = self.read_stock(DAY)
+        queries = self.env.cr.sql_log_count - queries
+        self.assertEqual(results[0].counts, {"read": len(levels), "unchanged": len(levels)})
+        self.assertEqual(max(self.levels(DAY).mapped("write_date")), written)
+        # a few reads per gestiune whatever its number of products, none per level
+        self.assertGreater(len(levels), 100)
+        self.assertLess(queries, 100)
+
     def test_day_over_day_changes_are_what_moved(self):
         first, second = date(2026, 9, 30), date(2026, 10, 31)
         self.read_stock(first)

@@ -10,7 +10,6 @@ from odoo.addons.connector_smartbill.jobs import (
     JobOutcome,
     describe,
     identity_without_run,
-    import_each,
     own_priority,
     smartbill_job,
 )
@@ -80,25 +79,18 @@ class SmartBillBackend(models.Model):
     @smartbill_job
     def import_stock(self, day, run=None):
         """Job: SmartBill's stock of every gestiune on ``day`` (one V1 call each), each
-        product stored in its own savepoint; a product that cannot be stored (not in
-        Odoo) is queued alone, where it fails with its reason. Then SmartBill's
-        quantities are set in the warehouses whose company chose so."""
+        product that changed stored in its own savepoint (an unchanged one costs a
+        comparison); a product that cannot be stored (not in Odoo) is queued alone,
+        where it fails with its reason. Then SmartBill's quantities are set in the
+        warehouses whose company chose so."""
         self.ensure_one()
         self.workpoint_ids.suggest_warehouses()
         counts, alone = Counter(), []
         levels = self.env["smartbill.stock.level"]
         for workpoint in self.workpoint_ids:
-            lines = workpoint._stock_of(day)
-            counts["read"] += len(lines)
-
-            def import_one(line, workpoint=workpoint):
-                nonlocal levels
-                outcome, level = workpoint._import_line(day, line)
-                levels |= level
-                return outcome
-
-            done, rest = import_each(self.env.cr, lines, import_one, lambda line: line.product_code)
+            done, stored, rest = workpoint._import_lines(day, workpoint._stock_of(day))
             counts.update(done)
+            levels |= stored
             alone += [(workpoint, line.product_code) for line in rest]
         levels.apply()
         for workpoint, code in alone:

@@ -62,57 +62,82 @@ class SmartBillStockLevel(models.Model):
 
     @api.private
     @api.model
-    def record(self, workpoint, day, line, product):
-        """Store SmartBill's ``line`` (a StockProduct) of ``workpoint`` on ``day`` for
-        Odoo's ``product``; returns the level and its status (created, updated or
-        unchanged)."""
-        backend = workpoint.backend_id
+    def known(self, workpoint, day, products):
+        """What storing SmartBill's levels of ``workpoint`` on ``day`` reads of Odoo, for
+        ``products`` (SmartBill code -> product) at once: the day's levels and the
+        quantities of the day read before, by code, and the warehouse's on-hand
+        quantities of the products whose level was not applied (computed together)."""
+        domain = [("backend_id", "=", workpoint.backend_id.id), ("workpoint_id", "=", workpoint.id)]
+        levels = {lv.product_code: lv for lv in self.search([*domain, ("day", "=", day)])}
+        self.env.cr.execute(
+            """SELECT DISTINCT ON (product_code) product_code, quantity
+                 FROM smartbill_stock_level
+                WHERE workpoint_id = %s AND product_code IN %s AND day < %s
+             ORDER BY product_code, day DESC""",
+            [workpoint.id, tuple(products) or ("",), day],
+        )
+        previous = {code: float(quantity) for code, quantity in self.env.cr.fetchall()}
+        on_hand = {}
         warehouse = workpoint.warehouse_id
-        key = [
-            ("backend_id", "=", backend.id),
-            ("workpoint_id", "=", workpoint.id),
-            ("product_code", "=", line.product_code),
-        ]
-        previous = self.search([*key, ("day", "<", day)], order="day desc", limit=1)
+        if warehouse:
+            todo = self.env["product.product"].union(
+                *(p for code, p in products.items() if not levels.get(code, self).applied)
+            )
+            scope = todo.with_context(warehouse_id=warehouse.id)
+            if day < fields.Date.context_today(self):
+                scope = scope.with_context(to_date=datetime.combine(day, time.max))
+            on_hand = {product.id: product.qty_available for product in scope}
+        return {"levels": levels, "previous": previous, "on_hand": on_hand}
+
+    @api.private
+    @api.model
+    def values(self, workpoint, day, line, product, known):
+        """What the level of SmartBill's ``line`` (a StockProduct) of ``workpoint`` on
+        ``day`` holds for Odoo's ``product`` (``known``: see :meth:`known`)."""
+        warehouse = workpoint.warehouse_id
+        previous = known["previous"].get(line.product_code, 0.0)
         quantity = float(line.quantity)
-        values = {
+        level = known["levels"].get(line.product_code, self)
+        # an applied level's Odoo side is what the adjustment set, not the day's history
+        on_hand = level.odoo_quantity if level.applied else known["on_hand"].get(product.id, 0.0)
+        return {
             "warehouse_id": warehouse.id,
             "product_id": product.id,
             "product_name": line.product_name,
             "smartbill_unit": line.measuring_unit,
             "quantity": quantity,
-            "previous_quantity": previous.quantity,
-            "change": quantity - previous.quantity,
+            "previous_quantity": previous,
+            "change": quantity - previous,
             "compared": bool(warehouse),
-            **self._odoo_side(product, warehouse, day, quantity),
+            "odoo_quantity": on_hand if warehouse else 0.0,
+            "difference": quantity - on_hand if warehouse else 0.0,
         }
-        level = self.search([*key, ("day", "=", day)])
-        if level.applied:  # Odoo's side is what the adjustment set, not the day's history
-            values.update(
-                odoo_quantity=level.odoo_quantity, difference=quantity - level.odoo_quantity
-            )
+
+    @api.private
+    @api.model
+    def is_unchanged(self, level, values):
+        """Whether ``level`` already holds ``values``."""
+        return all(self._same(level, name, value) for name, value in values.items())
+
+    @api.private
+    @api.model
+    def record(self, workpoint, day, line, product, known):
+        """Store SmartBill's ``line`` of ``workpoint`` on ``day`` for Odoo's ``product``;
+        returns the level and its status (created, updated or unchanged)."""
+        values = self.values(workpoint, day, line, product, known)
+        level = known["levels"].get(line.product_code, self)
         if not level:
             values.update(
-                backend_id=backend.id,
+                backend_id=workpoint.backend_id.id,
                 workpoint_id=workpoint.id,
                 day=day,
                 product_code=line.product_code,
             )
             return self.create(values), "created"
-        if all(self._same(level, name, value) for name, value in values.items()):
+        if self.is_unchanged(level, values):
             return level, "unchanged"
         level.write(values)
         return level, "updated"
-
-    def _odoo_side(self, product, warehouse, day, quantity):
-        if not warehouse:
-            return {"odoo_quantity": 0.0, "difference": 0.0}
-        end = datetime.combine(day, time.max)
-        scope = product.with_context(warehouse_id=warehouse.id)
-        if day < fields.Date.context_today(self):
-            scope = scope.with_context(to_date=end)
-        on_hand = scope.qty_available
-        return {"odoo_quantity": on_hand, "difference": quantity - on_hand}
 
     @staticmethod
     def _same(level, name, value):

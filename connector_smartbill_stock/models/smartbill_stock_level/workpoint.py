@@ -1,9 +1,11 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import Counter
+
 from odoo import api, fields, models
 
 from odoo.addons.connector_smartbill.exceptions import InvalidRecordError, job_errors
-from odoo.addons.connector_smartbill.jobs import JobOutcome, smartbill_job
+from odoo.addons.connector_smartbill.jobs import JobOutcome, import_each, smartbill_job
 
 
 class SmartBillWorkpoint(models.Model):
@@ -46,29 +48,50 @@ class SmartBillWorkpoint(models.Model):
             )
         return [line for stock in stocks for line in stock.products if line.product_code]
 
-    def _product_of(self, line):
-        """The Odoo product of SmartBill's stock ``line``, by its binding's code."""
-        binding = self.env["smartbill.product.product"].search(
-            [("backend_id", "=", self.backend_id.id), ("default_code", "=", line.product_code)],
-            limit=1,
+    def _products_of(self, lines):
+        """The Odoo products of SmartBill's stock ``lines``, by their bindings' codes:
+        SmartBill code -> product, for the codes Odoo has."""
+        bindings = self.env["smartbill.product.product"].search(
+            [
+                ("backend_id", "=", self.backend_id.id),
+                ("default_code", "in", [line.product_code for line in lines]),
+            ]
         )
-        if not binding:
-            raise InvalidRecordError(
-                self.env._(
-                    "Product %(code)s (%(name)s) of gestiune %(gestiune)s is not in Odoo: "
-                    "import the master data (products), then Retry failed.",
-                    code=line.product_code,
-                    name=line.product_name,
-                    gestiune=self.name,
-                )
-            )
-        return binding.odoo_id
+        products = {}
+        for binding in bindings:
+            products.setdefault(binding.default_code, binding.odoo_id)
+        return products
 
-    def _import_line(self, day, line):
-        level, status = self.env["smartbill.stock.level"].record(
-            self, day, line, self._product_of(line)
-        )
-        return JobOutcome.of_status(f"{self.name} {line.product_code}: {status}", status), level
+    def _import_lines(self, day, lines):
+        """Store SmartBill's stock ``lines`` of this gestiune on ``day``, each in its own
+        savepoint; a level that holds its line already is counted unchanged, with no
+        write and no savepoint. Returns the counts, the levels and the lines to import
+        alone (a product that is not in Odoo fails there with its reason)."""
+        levels = self.env["smartbill.stock.level"]
+        products = self._products_of(lines)
+        known = levels.known(self, day, products)
+        counts, changed = Counter(read=len(lines)), []
+        for line in lines:
+            product, level = products.get(line.product_code), known["levels"].get(line.product_code)
+            if (
+                product
+                and level
+                and levels.is_unchanged(level, levels.values(self, day, line, product, known))
+            ):
+                counts["unchanged"] += 1
+                levels |= level
+            else:
+                changed.append(line)
+
+        def import_one(line):
+            nonlocal levels
+            level, status = self._record(day, line, products, known)
+            levels |= level
+            return JobOutcome.of_status(f"{self.name} {line.product_code}: {status}", status)
+
+        done, rest = import_each(self.env.cr, changed, import_one, lambda line: line.product_code)
+        counts.update(done)
+        return counts, levels, rest
 
     @smartbill_job
     def import_stock_product(self, day, product_code, run=None):
@@ -78,10 +101,28 @@ class SmartBillWorkpoint(models.Model):
         lines = self._stock_of(day, product_code)
         if not lines:
             return JobOutcome(f"{self.name} {product_code}: not in SmartBill's stock", {"read": 0})
-        outcome, level = self._import_line(day, lines[0])
+        products = self._products_of(lines[:1])
+        known = self.env["smartbill.stock.level"].known(self, day, products)
+        level, status = self._record(day, lines[0], products, known)
         level.apply()
+        outcome = JobOutcome.of_status(f"{self.name} {product_code}: {status}", status)
         outcome.counts["read"] = 1
         return outcome
+
+    def _record(self, day, line, products, known):
+        """Store ``line``'s level for its product of ``products``: see ``record``."""
+        product = products.get(line.product_code)
+        if not product:
+            raise InvalidRecordError(
+                self.env._(
+                    "Product %(code)s (%(name)s) of gestiune %(gestiune)s is not in Odoo: "
+                    "import the master data (products), then Retry failed.",
+                    code=line.product_code,
+                    name=line.product_name,
+                    gestiune=self.name,
+                )
+            )
+        return self.env["smartbill.stock.level"].record(self, day, line, product, known)
 
     def _smartbill_job_ref(self, job):
         if job.method_name == "import_stock_product":
