@@ -50,7 +50,9 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt tools/constraints-build.txt | check-odoo debs
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q "pip==24.3.1" "setuptools<81" wheel
+	@# setuptools 75+: an older pkg_resources cannot find zope.interface 7+ (zope_interface
+	@# dist-info), and Odoo's gevent process then dies at start and is spawned again forever
+	$(PY) -m pip install -q "pip==24.3.1" "setuptools>=75,<81" wheel
 	PIP_CONSTRAINT=$(CURDIR)/tools/constraints-build.txt \
 	  $(PY) -m pip install -q -r $(ODOO_SRC)/requirements.txt
 	$(PY) -m pip install -q --no-deps -e $(ODOO_SRC) --config-settings editable_mode=compat
