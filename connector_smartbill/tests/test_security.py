@@ -117,6 +117,7 @@ class TestRpc(HttpCase):
         ("smartbill.backend", "import_taxes", []),
         ("smartbill.backend", "import_bnr_rates", []),
         ("smartbill.backend", "import_efactura_folder", []),
+        ("smartbill.backend", "import_efactura_files", [["4200001.zip"]]),
         ("smartbill.backend", "action_test_connection", []),
         ("smartbill.backend", "action_import_master_data", []),
         ("smartbill.backend", "action_sync_payment_status", []),

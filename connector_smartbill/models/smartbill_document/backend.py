@@ -6,8 +6,27 @@ from odoo.exceptions import UserError
 from ...efactura import EFacturaError
 from ...efactura.source import DocumentFolder, split_credentials
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
+from ...jobs import JobOutcome, Pages, identity_without_run, smartbill_job
 from ..smartbill_backend.common import MANAGER
+from .common import DocumentPages
+
+
+class FolderPages(Pages):
+    """Pages of the new files of a backend's e-Factura folder: each page's job downloads
+    its files, stores them and imports their documents."""
+
+    def __init__(self, backend, run=None):
+        super().__init__(backend.env, run)
+        self.backend = backend
+
+    def title(self):
+        return self.env._("Download and import e-Factura files")
+
+    def priority(self, _index):
+        return 15  # the folder job's own: before the pages of documents it queues
+
+    def queue_page(self, page, delay):
+        self.backend.with_delay(**delay).import_efactura_files(page, run=self.run)
 
 
 class SmartBillBackend(models.Model):
@@ -112,10 +131,12 @@ class SmartBillBackend(models.Model):
 
     @smartbill_job
     def import_efactura_folder(self, since=None, until=None, run=None):
-        """Job: store the folder's new documents issued between ``since`` and ``until``
-        and queue their import; a stored document that failed is tried again, one the
-        folder could not give is downloaded again. A file that cannot be downloaded or
-        read is a failed document with its reason: the rest of the window goes on."""
+        """Job: the folder's documents issued between ``since`` and ``until``: its new
+        files are downloaded, stored and imported by jobs of a page each
+        (``import_efactura_files``), so that the downloads go on beside the imports; a
+        stored document that failed is tried again, one the folder could not give is
+        downloaded again. A file that cannot be downloaded or read is a failed document
+        with its reason: the rest of the window goes on."""
         self.ensure_one()
         documents = none = self.env["smartbill.document"]
         dry_run = bool(run and run.dry_run)
@@ -130,6 +151,7 @@ class SmartBillBackend(models.Model):
                 ("name", "in", [k for pair in keys.values() for k in pair]),
             ]
         ).grouped("name")
+        new = []
         for name in names:
             counts["read"] += 1
             known = next((stored[k][:1] for k in keys[name] if k in stored), none)
@@ -140,8 +162,10 @@ class SmartBillBackend(models.Model):
                 counts["updated"] += dry_run
             elif dry_run:
                 counts["created"] += 1
-            else:
+            elif known:  # a download that failed before: fetched again here
                 documents |= self._fetch_folder_file(name, known)
+            else:
+                new.append(name)
         if dry_run:
             return JobOutcome(self.env._("Dry run: nothing stored or queued"), counts)
         counts["failed"] = len(documents.filtered(lambda d: not d.attachment_id))
@@ -150,7 +174,25 @@ class SmartBillBackend(models.Model):
             {"state": "new", "message": False}
         )
         documents.enqueue_import(run=run)
-        return JobOutcome(f"{len(documents)} e-Factura documents queued", counts)
+        FolderPages(self, run).queue(new)
+        return JobOutcome(f"{len(documents) + len(new)} e-Factura documents queued", counts)
+
+    @smartbill_job
+    def import_efactura_files(self, names, run=None):
+        """Job: download the folder's new files ``names``, store them and import their
+        documents as one page; a download that fails is a failed document with its
+        reason, that *Retry failed* fetches again."""
+        self.ensure_one()
+        documents = none = self.env["smartbill.document"]
+        for name in names:
+            documents |= self._fetch_folder_file(name, none)
+        readable = documents.filtered("attachment_id")
+        outcome = JobOutcome(f"{len(names)} files", {})
+        if readable:
+            with readable._work() as work:
+                outcome = DocumentPages(self.env, run, work).import_page(readable)
+        outcome.counts["failed"] = outcome.counts.get("failed", 0) + len(documents - readable)
+        return outcome
 
     def _fetch_folder_file(self, name, unread):
         """The documents of the folder's file ``name`` (``unread``: its failed document
