@@ -45,15 +45,37 @@ def job_errors():
         raise job_error(err) from None
 
 
-def reason_of(env, err):
-    """What a person reads of ``err``: a database error in Odoo's words for the
-    constraint it broke (never PostgreSQL's), anything else as it says itself."""
-    if isinstance(err, psycopg2.IntegrityError):
-        model = next(
-            (env[name] for name, cls in env.registry.items() if cls._table == err.diag.table_name),
-            env["base"],
-        )
-        return env._("Odoo refused it: %s", model._sql_error_to_message(err))
-    if isinstance(err, psycopg2.Error):
+class DatabaseRefusedError(FailedJobError):
+    """Odoo's database refused what a job wrote (one of its constraints), said in words:
+    the job fails with this reason, and *Retry failed* runs it again."""
+
+
+def database_reason(env, err):
+    """``err`` (a psycopg2 error) in words: the message Odoo declares for the constraint
+    it broke, else that constraint's name and the model it guards; never PostgreSQL's
+    own text."""
+    if not isinstance(err, psycopg2.IntegrityError):
         return env._("Odoo's database could not complete it now; it can be retried.")
+    diag = err.diag
+    model = next(
+        (env[name] for name, cls in env.registry.items() if cls._table == diag.table_name),
+        None,
+    )
+    declared = model is not None and model._table_objects.get(diag.constraint_name)
+    rule = declared and declared.get_error_message(model, diag)
+    what = model._description if model is not None else env._("record")
+    if rule:
+        return env._("Odoo refused the %(what)s: %(rule)s", what=what, rule=rule)
+    return env._(
+        "Odoo refused the %(what)s: it breaks the database rule %(rule)s.",
+        what=what,
+        rule=diag.constraint_name or type(err).__name__,
+    )
+
+
+def reason_of(env, err):
+    """What a person reads of ``err``: a database error in words (see
+    :func:`database_reason`), anything else as it says itself."""
+    if isinstance(err, psycopg2.Error):
+        return database_reason(env, err)
     return f"{type(err).__name__}: {err}"

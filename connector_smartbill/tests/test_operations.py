@@ -314,9 +314,13 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual((run.state, run.failed_count), ("failed", 1))
         failure = run.failure_ids
         self.assertEqual(
-            (failure.error_class, failure.reference), ("CheckViolation", f"{doc_id}.xml")
+            (failure.error_class, failure.reference), ("DatabaseRefusedError", f"{doc_id}.xml")
         )
-        self.assertIn("smartbill_test_refuse", failure.message)
+        # in words, the rule named; not PostgreSQL's own text
+        self.assertEqual(
+            failure.message,
+            "Odoo refused the Journal Item: it breaks the database rule smartbill_test_refuse.",
+        )
         company = ("company_id", "=", self.backend.company_id.id)
         self.assertFalse(
             self.env["account.move"].search([("x_smartbill_id", "=", doc_id), company])
@@ -355,9 +359,10 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
             (run.state, run.created_count, run.failed_count), ("done", len(documents), 0)
         )
         jobs = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
-        pages = jobs.filtered(lambda job: job.method_name == "import_documents")
+        # the folder's new files: each page's job downloads, stores and imports them
+        pages = jobs.filtered(lambda job: job.method_name == "import_efactura_files")
         self.assertEqual(len(pages), math.ceil(len(documents) / PAGE_SIZE))
-        self.assertEqual(sum(len(page.records) for page in pages), len(documents))
+        self.assertEqual(sum(len(page.args[0]) for page in pages), len(documents))
         # every document was created by its page, none went to a job of its own
         created = sum(page.smartbill_counts.get("created", 0) for page in pages)
         self.assertEqual(created, len(documents))
@@ -370,7 +375,11 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
             note
             for note in notes
             for page in pages
-            if note in page.records.move_id and note.reversed_entry_id in page.records.move_id
+            if {
+                note.smartbill_bind_ids.document_id.name,
+                note.reversed_entry_id.smartbill_bind_ids.document_id.name,
+            }
+            <= {name.removesuffix(".zip") + ".xml" for name in page.args[0]}
         ]
         self.assertTrue(in_its_page, "the dataset puts a credit note in its invoice's page")
         for note in notes:

@@ -21,7 +21,7 @@ from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
-from ...exceptions import InvalidRecordError, reason_of
+from ...exceptions import DatabaseRefusedError, InvalidRecordError, database_reason
 from ...jobs import JobOutcome, import_each
 from .common import ban
 
@@ -75,15 +75,12 @@ class AccountMoveImporter(Component):
                 message = self._import_document(document)
         except (EFacturaError, InvalidRecordError, UserError, ValidationError) as err:
             # the file, or Odoo's checks of the move it makes: the same every time
-            return self._failed(document, err, str(err))
-        except IntegrityError as err:  # a constraint of Odoo's database, said in words
-            return self._failed(document, err, reason_of(self.env, err))
+            document.write({"state": "failed", "message": str(err)})
+            self.status, self.error_class = "failed", type(err).__name__
+            return f"{document.name}: {err}"
+        except IntegrityError as err:  # the job fails, in words; Retry failed runs it again
+            raise DatabaseRefusedError(database_reason(self.env, err)) from None
         return message
-
-    def _failed(self, document, err, reason):
-        document.write({"state": "failed", "message": reason})
-        self.status, self.error_class = "failed", type(err).__name__
-        return f"{document.name}: {reason}"
 
     def run_documents(self, documents):
         """Import a page of documents: each is read, checked and mapped in its own
