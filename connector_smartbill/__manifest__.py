@@ -3,13 +3,13 @@
 {
     "name": "SmartBill Connector",
     "summary": "Mirror SmartBill (Romania) invoices, partners, products and payments into Odoo",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["account", "base_iban", "connector", "l10n_ro_edi"],
+    "depends": ["account", "base_iban", "connector_accounting_base", "l10n_ro_edi"],
     "external_dependencies": {"python": ["lxml", "openpyxl", "pydantic", "requests"]},
     "data": [
         "security/smartbill_security.xml",

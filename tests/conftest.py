@@ -1,20 +1,23 @@
 """Fixtures for the pure-Python layer: a SmartBill simulator on 127.0.0.1 with a 1-second
 rate-limit window (SmartBill's is 10 s), and clients configured to match."""
 
+from dataclasses import replace
+
 import psycopg2
 import pytest
 
+from connector_accounting_base.api.limiter import forget_limiters
 from connector_smartbill.api import (
-    RateLimit,
+    V1_LIMIT,
+    V3_LIMIT,
     SmartBillV1Client,
     SmartBillV3Client,
 )
-from connector_smartbill.api.limiter import forget_limiters
 from tests.smartbill_sim import SimServer, generate
 
 WINDOW = 1.0
-FAST_V1 = RateLimit(calls=30, window=WINDOW)
-FAST_V3 = RateLimit(calls=60, window=WINDOW, daily=50_000)
+FAST_V1 = replace(V1_LIMIT, window=WINDOW)
+FAST_V3 = replace(V3_LIMIT, window=WINDOW)
 CLIENT_OPTIONS = {"timeout": (1.0, 1.0), "backoff": 0.05, "max_rate_wait": 5.0}
 
 

@@ -15,6 +15,8 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
+from connector_accounting_base.api.http import Redactor
+from connector_accounting_base.api.limiter import forget_limiters
 from connector_smartbill.api import (
     RateLimitedError,
     SmartBillError,
@@ -24,8 +26,6 @@ from connector_smartbill.api import (
     ValidationError,
 )
 from connector_smartbill.api.bnr import BnrClient
-from connector_smartbill.api.http import Redactor
-from connector_smartbill.api.limiter import forget_limiters
 from connector_smartbill.efactura import EFacturaError
 from connector_smartbill.efactura.source import DocumentFolder
 from connector_smartbill.efactura.spv import SpvClient, SpvError

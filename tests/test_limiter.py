@@ -10,6 +10,7 @@ import psycopg2
 import pytest
 import requests
 
+from connector_accounting_base.api.limiter import PostgresWindow, forget_limiters
 from connector_smartbill.api import (
     RateLimit,
     RateLimitedError,
@@ -18,7 +19,6 @@ from connector_smartbill.api import (
     TransientError,
     shared_limiter,
 )
-from connector_smartbill.api.limiter import PostgresWindow, forget_limiters
 from tests.conftest import CLIENT_OPTIONS, FAST_V1, PYTEST_DB, WINDOW
 
 

@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
+from connector_accounting_base.api.errors import strip_html
 from connector_smartbill.api import SmartBillError, SmartBillV1Client, SmartBillV3Client
-from connector_smartbill.api.errors import strip_html
 from tests.conftest import CLIENT_OPTIONS, FAST_V1, FAST_V3
 
 

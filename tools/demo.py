@@ -378,7 +378,7 @@ def main():
         print(f"Sync runs left running: {running}")
         ok = ok and not running
     print(
-        f"\nOpen it: SMARTBILL_KEY=$(cat .venv/smartbill.key) .venv/bin/python "
+        f"\nOpen it: CONNECTOR_KEY=$(cat .venv/smartbill.key) .venv/bin/python "
         f"$ODOO_SRC/odoo-bin -d {args.db} --addons-path $ODOO_SRC/addons,{REPO}"
     )
     print("then http://localhost:8069, login admin / admin, menu SmartBill > Backends.")

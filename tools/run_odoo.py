@@ -20,24 +20,31 @@ from psycopg2 import sql
 
 REPO = Path(__file__).resolve().parent.parent
 MARK = "created by connector_smartbill (make test / make demo)"
-ADDONS = ("connector_smartbill", "connector_smartbill_stock")  # installed and tested
+ADDONS = (
+    "connector_accounting_base",
+    "connector_smartbill",
+    "connector_smartbill_stock",
+)  # installed and tested
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
 
 def ensure_key():
-    """The key SmartBill credentials are encrypted with in this checkout's databases
-    (``.venv/smartbill.key``, made once), set as ``SMARTBILL_KEY`` for the Odoo processes
-    started from here; an ``SMARTBILL_KEY`` already set wins."""
-    if not os.environ.get("SMARTBILL_KEY"):
-        path = Path(sys.prefix) / "smartbill.key"
-        if not path.exists():
-            from cryptography.fernet import Fernet
+    """The key the connectors' credentials are encrypted with in this checkout's databases
+    (``.venv/smartbill.key``, made once), set as ``CONNECTOR_KEY`` for the Odoo processes
+    started from here; a ``CONNECTOR_KEY`` or ``SMARTBILL_KEY`` (its name before the
+    shared base) already set wins."""
+    for variable in ("CONNECTOR_KEY", "SMARTBILL_KEY"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    path = Path(sys.prefix) / "smartbill.key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
 
-            path.write_bytes(Fernet.generate_key())
-            path.chmod(0o600)
-        os.environ["SMARTBILL_KEY"] = path.read_text().strip()
-    return os.environ["SMARTBILL_KEY"]
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    os.environ["CONNECTOR_KEY"] = path.read_text().strip()
+    return os.environ["CONNECTOR_KEY"]
 
 
 def odoo_src():

@@ -1,4 +1,5 @@
-"""Plain-Python SmartBill API layer (no Odoo import): clients, schemas, limiter, errors."""
+"""Plain-Python SmartBill API layer (no Odoo import): clients and schemas, on the shared
+base's transport, limiter and errors."""
 
 from .errors import (
     AuthenticationError,
@@ -9,10 +10,13 @@ from .errors import (
     TransientError,
     ValidationError,
 )
-from .transport import CallMeter, metering
-from .limiter import V1_LIMIT, V3_LIMIT, RateLimit, RateLimiter, shared_limiter
-from .v1 import DEFAULT_BASE_URL, SmartBillV1Client
-from .v3 import SmartBillV3Client
+from .base import client, limiter
+from .v1 import DEFAULT_BASE_URL, V1_LIMIT, SmartBillV1Client
+from .v3 import V3_LIMIT, SmartBillV3Client
+
+CallMeter, metering = client.CallMeter, client.metering
+RateLimit, RateLimiter = limiter.RateLimit, limiter.RateLimiter
+shared_limiter, forget_limiters = limiter.shared_limiter, limiter.forget_limiters
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -30,6 +34,7 @@ __all__ = [
     "SmartBillV3Client",
     "TransientError",
     "ValidationError",
+    "forget_limiters",
     "metering",
     "shared_limiter",
 ]

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from .base import http
 from .errors import TransientError, ValidationError
-from .http import Transport
 
 DEFAULT_URL = "https://www.bnr.ro"
 NS = {"bnr": "http://www.bnr.ro/xsd"}
@@ -54,7 +54,7 @@ def _rate(text):
 class BnrClient:
     def __init__(self, base_url=DEFAULT_URL, timeout=(5.0, 60.0), session=None):
         self.base_url = base_url.rstrip("/")
-        self.http = Transport(session, timeout=timeout)
+        self.http = http.Transport(session, timeout=timeout)
 
     def _get(self, path):
         try:

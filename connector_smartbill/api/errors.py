@@ -1,105 +1,15 @@
-"""One error hierarchy for both SmartBill APIs.
+"""SmartBill's errors are the shared base's classes (:mod:`connector_accounting_base.api.errors`):
+a job, the dashboard and the tests act on one hierarchy whatever the source.
+``SmartBillError`` is the base class under the name this connector's code has always used."""
 
-Callers act on the class: ``retryable`` errors are worth another try later (a queue job
-retry), the others need a person (credentials, permissions, bad data). Messages are
-SmartBill's own text with the HTML stripped; they never contain a credential.
-"""
+from .base import errors
 
-import html
-import math
-import re
-import time
-from datetime import UTC, datetime
-
-MAX_PAUSE = 3600.0  # seconds: a server asking to wait longer is not waited for
-
-_HIDDEN_DETAILS = re.compile(
-    r"<div[^>]*id=[\"']moreErrorDetails[\"'][^>]*>.*?</div>", re.IGNORECASE | re.DOTALL
-)
-_BREAK = re.compile(r"<(?:br|/p|/div|/li|/h\d)\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-_SPACES = re.compile(r"\s+")
-
-
-def strip_html(text):
-    """SmartBill's ``errorText`` as plain text: tags removed, hidden details dropped."""
-    text = _HIDDEN_DETAILS.sub(" ", text or "")
-    text = _BREAK.sub(" ", text)
-    text = html.unescape(_TAG.sub("", text))
-    return _SPACES.sub(" ", text).strip()
-
-
-class SmartBillError(Exception):
-    """Base class. ``status`` is the HTTP status (None without an answer), ``code`` the
-    machine-readable code when SmartBill sends one (V3 ``errors[].code``)."""
-
-    retryable = False
-
-    def __init__(self, message, *, status=None, code=None, endpoint=None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.endpoint = endpoint
-
-    def scrubbed(self, redact, endpoint):
-        """This error with every secret removed from its message (and args)."""
-        self.message = redact(self.message)
-        self.args = (self.message,)
-        self.endpoint = endpoint
-        return self
-
-    def __str__(self):
-        where = f" [{self.endpoint}]" if self.endpoint else ""
-        status = f"HTTP {self.status}: " if self.status else ""
-        return f"{status}{self.message}{where}"
-
-
-class AuthenticationError(SmartBillError):
-    """Wrong e-mail, token or environment (401)."""
-
-
-class PermissionDeniedError(SmartBillError):
-    """The token may not do this, or the company (CIF) is not available to it."""
-
-
-class NotFoundError(SmartBillError):
-    """The document or record does not exist (any more) in SmartBill."""
-
-
-class ValidationError(SmartBillError):
-    """SmartBill refused the request as malformed; retrying cannot help."""
-
-
-class TransientError(SmartBillError):
-    """5xx, timeouts, dropped connections, truncated or HTML answers: try again later.
-
-    ``retry_at`` (unix time) is set when SmartBill said when (``Retry-After`` on a 503).
-    """
-
-    retryable = True
-
-    def __init__(self, message, *, retry_at=None, **kwargs):
-        if retry_at is not None:
-            latest = time.time() + MAX_PAUSE
-            if not math.isfinite(retry_at) or retry_at > latest:
-                # a pause of more than an hour (or for ever) is not waited for: the job
-                # ends, with the time, instead of freezing the token
-                when = (
-                    datetime.fromtimestamp(retry_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-                    if math.isfinite(retry_at) and retry_at < 4e9
-                    else "a time too far to tell"
-                )
-                message = f"{message} (asked to wait until {when}: not waited for)"
-                self.retryable = False
-                retry_at = latest
-        super().__init__(message, **kwargs)
-        self.retry_at = retry_at
-
-
-class RateLimitedError(TransientError):
-    """Too many calls: the token is paused until ``retry_at`` (unix time).
-
-    Raised by SmartBill (403 "blocat" / 429) or by the client's own limiter when the wait
-    is longer than the caller accepts to sleep.
-    """
+SmartBillError = errors.ConnectorError
+AuthenticationError = errors.AuthenticationError
+NotFoundError = errors.NotFoundError
+PermissionDeniedError = errors.PermissionDeniedError
+RateLimitedError = errors.RateLimitedError
+TransientError = errors.TransientError
+ValidationError = errors.ValidationError
+MAX_PAUSE = errors.MAX_PAUSE
+strip_html = errors.strip_html

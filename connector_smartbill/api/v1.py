@@ -7,6 +7,7 @@ sometimes with HTTP 200, and blocks a token for 10 minutes after 30 calls in 10 
 
 import time
 
+from .base import client, http, limiter
 from .errors import (
     AuthenticationError,
     NotFoundError,
@@ -16,12 +17,15 @@ from .errors import (
     ValidationError,
     strip_html,
 )
-from .http import pause_seconds
-from .limiter import V1_LIMIT
 from .schemas import EstimateInvoices, PaymentStatus, Series, Tax, WarehouseStock
-from .transport import BaseClient, header_number
+
+pause_seconds = http.pause_seconds
+header_number = client.header_number
 
 DEFAULT_BASE_URL = "https://ws.smartbill.ro/SBORO/api"
+VERSION = "19.0.1.1.0"
+USER_AGENT = f"connector_smartbill/{VERSION} (Odoo; +https://github.com/OCA)"
+V1_LIMIT = limiter.RateLimit(calls=30, window=10.0, server="SmartBill")
 V1_BLOCK_SECONDS = 600
 _NOT_FOUND_WORDS = ("nu a fost gasit", "nu exista", "not found")
 _BLOCKED_WORDS = ("blocat", "limita maxima de apeluri", "rate limit")
@@ -48,9 +52,11 @@ def _v1_messages(body):
     return "; ".join(strip_html(str(e.get("message", ""))) for e in errors if isinstance(e, dict))
 
 
-class SmartBillV1Client(BaseClient):
+class SmartBillV1Client(client.BaseClient):
     api = "v1"
     limit = V1_LIMIT
+    server = "SmartBill"
+    user_agent = USER_AGENT
 
     def __init__(self, email, token, cif, base_url=DEFAULT_BASE_URL, **kwargs):
         self.email = email

@@ -9,6 +9,7 @@ import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
+from .base import client, http, limiter
 from .errors import (
     AuthenticationError,
     NotFoundError,
@@ -18,11 +19,14 @@ from .errors import (
     ValidationError,
     strip_html,
 )
-from .http import pause_seconds
-from .limiter import V3_LIMIT
 from .schemas import Client, Product, Supplier, Warehouse
-from .transport import BaseClient
-from .v1 import DEFAULT_BASE_URL
+from .v1 import DEFAULT_BASE_URL, USER_AGENT
+
+pause_seconds = http.pause_seconds
+# 50,000 reads a day, counted from midnight in Bucharest
+V3_LIMIT = limiter.RateLimit(
+    calls=60, window=10.0, daily=50_000, day_zone="Europe/Bucharest", server="SmartBill"
+)
 
 MAX_PAGE_SIZE = 100
 
@@ -36,9 +40,11 @@ RESOURCES = {
 _ID = re.compile(r"^[a-z]+_[0-9a-f]{32}$")
 
 
-class SmartBillV3Client(BaseClient):
+class SmartBillV3Client(client.BaseClient):
     api = "v3"
     limit = V3_LIMIT
+    server = "SmartBill"
+    user_agent = USER_AGENT
 
     def __init__(self, token, cif, base_url=DEFAULT_BASE_URL, page_size=MAX_PAGE_SIZE, **kwargs):
         self.cif = cif

@@ -1,6 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Encrypt a database's SmartBill credentials again with a new key.
+"""Encrypt a database's connector credentials (SmartBill's and every other connector's
+in the shared vault) again with a new key.
 
 Usage: ``SMARTBILL_NEW_KEY=... odoo-bin --addons-path=... smartbill_rotate_key -d DB``
 
@@ -35,5 +36,5 @@ class SmartbillRotateKey(Command):
             sys.exit("Set SMARTBILL_NEW_KEY to the new key.")
         with Registry(args.database).cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            count = env["smartbill.backend"]._rotate_key(None, new_key)
-        print(f"{count} SmartBill credentials encrypted with the new key.")
+            count = env["connector.vault.mixin"]._rotate_every_key(None, new_key)
+        print(f"{count} connector credentials encrypted with the new key.")

@@ -12,8 +12,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
+from ..api.base import http
 from ..api.errors import SmartBillError
-from ..api.http import Redactor, Transport
 from .errors import MAX_ZIP_BYTES, SourceError
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.(zip|xml)", re.ASCII)
@@ -34,10 +34,10 @@ class DocumentFolder:
         base_url, in_url = split_credentials(base_url)
         credentials = credentials or in_url
         self.base_url = base_url.rstrip("/") + "/"
-        self.redact = Redactor(credentials or ())
+        self.redact = http.Redactor(credentials or ())
         session = session or requests.Session()
         session.auth = credentials
-        self.http = Transport(
+        self.http = http.Transport(
             session,
             credentials=bool(credentials),
             timeout=timeout,

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from ..api.base import http
 from ..api.errors import SmartBillError
-from ..api.http import Redactor, Transport, is_loopback
 from .errors import MAX_ZIP_BYTES, SourceError
 
 DEFAULT_URL = "https://api.anaf.ro/prod/FCTEL/rest"
@@ -54,16 +54,17 @@ class SpvClient:
             )
         parts = urlsplit(base_url or "")
         anaf = parts.scheme == "https" and parts.hostname == ANAF_HOST and not parts.port
-        if not anaf and not (test_mode and is_loopback(parts.hostname or "")):
+        if not anaf and not (test_mode and http.is_loopback(parts.hostname or "")):
+            shown = http.Redactor([token])(base_url)
             raise SpvError(
-                f"SPV URL {Redactor([token])(base_url)!r} is not ANAF's (https://{ANAF_HOST}); "
+                f"SPV URL {shown!r} is not ANAF's (https://{ANAF_HOST}); "
                 "another host is allowed only on the loopback, in test mode"
             )
         self.base_url = base_url.rstrip("/")
-        self.redact = Redactor([token])
+        self.redact = http.Redactor([token])
         session = session or requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        self.http = Transport(
+        self.http = http.Transport(
             session,
             credentials=True,
             timeout=timeout,

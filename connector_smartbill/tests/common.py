@@ -14,10 +14,9 @@ from pathlib import Path
 from odoo import fields
 from odoo.tests import TransactionCase
 
+from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
 from odoo.addons.queue_job.exception import JobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
-
-from ..api.limiter import forget_limiters
 
 REPO = Path(__file__).resolve().parents[2]
 if not (REPO / "tests" / "smartbill_sim").is_dir():

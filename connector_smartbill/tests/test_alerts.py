@@ -29,8 +29,12 @@ class TestHealthAlerts(MasterDataCase):
         cls.managers = cls.manager | cls.env.ref("base.user_admin")  # admin is one by default
 
     def alerts(self, kind):
-        return self.env["smartbill.alert"].search(
-            [("backend_id", "=", self.backend.id), ("kind", "=", kind)]
+        return self.env["connector.alert"].search(
+            [
+                ("res_model", "=", "smartbill.backend"),
+                ("res_id", "=", self.backend.id),
+                ("kind", "=", kind),
+            ]
         )
 
     def activities(self):

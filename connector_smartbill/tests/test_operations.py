@@ -15,8 +15,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.connector_accounting_base.api.limiter import (
+    PostgresWindow,
+    RateLimiter,
+    forget_limiters,
+)
+
 from ..api import RateLimitedError
-from ..api.limiter import PostgresWindow, RateLimiter, forget_limiters
 from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 from .test_invoices import RomanianCompanyCase

@@ -65,12 +65,14 @@ class TestSecretsAtRest(SmartBillCase):
 
     def test_without_the_key_the_error_names_the_option(self):
         with (
-            patch.dict(os.environ, {"SMARTBILL_KEY": ""}),
-            patch.dict(config.options, {"smartbill_key": ""}),
+            patch.dict(os.environ, {"SMARTBILL_KEY": "", "CONNECTOR_KEY": ""}),
+            patch.dict(config.options, {"smartbill_key": "", "connector_key": ""}),
         ):
-            with self.assertRaisesRegex(UserError, "set smartbill_key in the Odoo configuration"):
+            with self.assertRaisesRegex(
+                UserError, "set connector_key or smartbill_key in the Odoo configuration"
+            ):
                 self.backend._v1_client()
-            with self.assertRaisesRegex(UserError, "SMARTBILL_KEY"):
+            with self.assertRaisesRegex(UserError, "CONNECTOR_KEY or SMARTBILL_KEY"):
                 self.backend.v3_token = "sb_live_new"
             # the form still opens: the tokens show empty
             self.backend.invalidate_recordset(["v1_token"])
@@ -78,15 +80,17 @@ class TestSecretsAtRest(SmartBillCase):
         # another key than the tokens were saved with: said so, not a crash
         other = Fernet.generate_key().decode()
         with (
-            patch.dict(os.environ, {"SMARTBILL_KEY": other}),
+            patch.dict(os.environ, {"SMARTBILL_KEY": other, "CONNECTOR_KEY": other}),
             self.assertRaisesRegex(UserError, "encrypted with another key"),
         ):
             self.backend._v1_client()
 
     def test_key_rotation_then_the_new_key_reads_them(self):
         new_key = Fernet.generate_key().decode()
-        self.assertGreaterEqual(self.env["smartbill.backend"]._rotate_key(None, new_key), 2)
-        with patch.dict(os.environ, {"SMARTBILL_KEY": new_key}):
+        self.assertGreaterEqual(
+            self.env["connector.vault.mixin"]._rotate_every_key(None, new_key), 2
+        )
+        with patch.dict(os.environ, {"SMARTBILL_KEY": new_key, "CONNECTOR_KEY": new_key}):
             self.assertEqual(self.backend._secret("v1_token"), self.dataset.v1_token)
 
     def test_upgrade_encrypts_the_tokens_kept_in_clear(self):

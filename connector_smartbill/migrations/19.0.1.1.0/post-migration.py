@@ -7,7 +7,7 @@ hour."""
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
-from odoo.addons.connector_smartbill.models.smartbill_backend.vault import cipher
+from odoo.addons.connector_accounting_base.models.connector_vault.common import cipher
 
 CLEAR = ("v1_token", "v3_token", "spv_token")
 

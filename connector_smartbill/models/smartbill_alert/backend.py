@@ -33,10 +33,6 @@ class SmartBillBackend(models.Model):
     _name = "smartbill.backend"
     _inherit = ["smartbill.backend", "mail.activity.mixin"]
 
-    alert_ids = fields.One2many(
-        "smartbill.alert", "backend_id", "Open alerts", domain=[("state", "=", "open")]
-    )
-    alert_count = fields.Integer("Open alerts", compute="_compute_alert_count")
     runner_alert_minutes = fields.Integer(
         "Jobs waiting alert (minutes)",
         default=10,
@@ -59,10 +55,11 @@ class SmartBillBackend(models.Model):
         help="How often the health check tests the SmartBill connection (1 call each API).",
     )
 
-    @api.depends("alert_ids")
-    def _compute_alert_count(self):
-        for backend in self:
-            backend.alert_count = len(backend.alert_ids)
+    def _alert_managers(self):
+        return self.env.ref("connector_smartbill.group_smartbill_manager").all_user_ids
+
+    def _alert_source(self):
+        return "SmartBill"
 
     @api.model
     def _cron_check_health(self):
@@ -81,12 +78,12 @@ class SmartBillBackend(models.Model):
                 **backend._token_causes(now),
                 **backend._anaf_token_causes(now),
             }
-            self.env["smartbill.alert"].update_from(backend, causes)
+            backend._update_alerts(causes)
 
     def action_check_health(self):
         self._check_manager()
         self.check_health()
-        return self._open("smartbill.alert", self.env._("SmartBill alerts"))
+        return self.action_open_alerts()
 
     # -- the causes: {(kind, key): message} -----------------------------------------------
     def _stale_causes(self, now):

@@ -1,5 +1,5 @@
-"""One transport policy for every HTTP client of the connector: SmartBill V1 and V3, ANAF's
-SPV, BNR, a web folder of documents (no Odoo import).
+"""One transport policy for every HTTP client of every connector: SmartBill V1 and V3,
+ANAF's SPV, BNR, a web folder of documents, FreshBooks (no Odoo import).
 
 An answer is read as a stream, under a size cap and a deadline for the whole attempt (a
 server trickling one byte at a time cannot hold a worker); redirects are followed by
@@ -133,8 +133,8 @@ class _TimeoutAdapter(requests.adapters.HTTPAdapter):
 
 
 class Transport:
-    """GET requests under the connector's policy, on one ``requests.Session`` (which
-    carries the credentials: ``credentials=True`` makes https required)."""
+    """Requests under the connector's policy, on one ``requests.Session`` (which carries
+    the credentials: ``credentials=True`` makes https required)."""
 
     def __init__(
         self,
@@ -157,14 +157,23 @@ class Transport:
 
     def get(self, url, params=None, headers=None):
         """The :class:`Answer` of a GET of ``url``, redirects followed (same host)."""
+        return self.request("GET", url, params=params, headers=headers)
+
+    def request(self, method, url, params=None, headers=None, data=None, json=None):
+        """The :class:`Answer` of ``method`` on ``url``. A GET follows redirects (a few,
+        to the same host); any other method is never redirected: a server answering one
+        with a redirect is refused, the request is not sent twice."""
         started = time.monotonic()
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(url, self.credentials)
-            response = self._send(url, params, headers)
+            response = self._send(method, url, params, headers, data, json)
             if not response.is_redirect:
                 return self._read(response, url, started)
             target = urljoin(url, response.headers.get("Location", ""))
             response.close()
+            if method != "GET":
+                message = f"{urlsplit(url).hostname} answered a {method} with a redirect: refused"
+                raise ValidationError(message)
             if urlsplit(target)[:2] != urlsplit(url)[:2]:
                 message = (
                     f"{urlsplit(url).hostname} redirected to another host "
@@ -174,12 +183,15 @@ class Transport:
             url, params = target, None
         raise TransientError(f"{urlsplit(url).hostname}: more than {MAX_REDIRECTS} redirects")
 
-    def _send(self, url, params, headers):
+    def _send(self, method, url, params, headers, data, json):
         try:
-            return self.session.get(
+            return self.session.request(
+                method,
                 url,
                 params=params,
                 headers=headers,
+                data=data,
+                json=json,
                 stream=True,
                 allow_redirects=False,
             )

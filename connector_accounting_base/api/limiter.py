@@ -1,12 +1,13 @@
 """Client-side rate limiting, shared by every caller of one token.
 
-SmartBill blocks a V1 token for 10 minutes when it sees more than 30 calls in 10 s, so
-the limiter must never let a burst through: it keeps the send time of the last calls
-(a sliding window, stricter than SmartBill's fixed windows), keeps a safety margin below
-the published limit, and waits before a call rather than after an error. A block
-announced by SmartBill (403/429, ``Retry-After``, ``X-RateLimit-Remaining: 0``) pauses the
-token for everyone until it ends. V3 also has a daily budget, reset at midnight in
-Bucharest, kept per process and aligned on SmartBill's own count by its headers.
+A server may block a token for minutes when it sees a burst (SmartBill blocks a V1 token
+for 10 minutes after more than 30 calls in 10 s), so the limiter must never let one
+through: it keeps the send time of the last calls (a sliding window, stricter than a
+server's fixed windows), keeps a safety margin below the published limit, and waits
+before a call rather than after an error. A block announced by the server (403/429,
+``Retry-After``, ``X-RateLimit-Remaining: 0``) pauses the token for everyone until it
+ends. A daily budget, reset at midnight in the server's zone, is kept per process and
+aligned on the server's own count by its headers.
 
 The window lives in this process (:class:`LocalWindow`: the threads of one process share
 it) or in PostgreSQL (:class:`PostgresWindow`: every process of every machine using that
@@ -26,20 +27,18 @@ from zoneinfo import ZoneInfo
 
 from .errors import MAX_PAUSE, RateLimitedError, TransientError
 
-BUCHAREST = ZoneInfo("Europe/Bucharest")
-
 
 @dataclass(frozen=True)
 class RateLimit:
-    """A published limit: ``calls`` per ``window`` seconds, optionally ``daily`` calls."""
+    """A published limit: ``calls`` per ``window`` seconds, optionally ``daily`` calls
+    counted from midnight in ``day_zone`` (the server's own day); ``server`` names it in
+    messages."""
 
     calls: int
     window: float
     daily: int | None = None
-
-
-V1_LIMIT = RateLimit(calls=30, window=10.0)
-V3_LIMIT = RateLimit(calls=60, window=10.0, daily=50_000)
+    day_zone: str = "UTC"
+    server: str = "API"
 
 
 class LocalWindow:
@@ -84,10 +83,10 @@ class PostgresWindow:
     """
 
     TABLES = """
-        CREATE TABLE IF NOT EXISTS smartbill_rate_call (
+        CREATE TABLE IF NOT EXISTS connector_rate_call (
             key varchar NOT NULL, sent double precision NOT NULL);
-        CREATE INDEX IF NOT EXISTS smartbill_rate_call_key ON smartbill_rate_call (key, sent);
-        CREATE TABLE IF NOT EXISTS smartbill_rate_block (
+        CREATE INDEX IF NOT EXISTS connector_rate_call_key ON connector_rate_call (key, sent);
+        CREATE TABLE IF NOT EXISTS connector_rate_block (
             key varchar PRIMARY KEY, until double precision NOT NULL);
     """
 
@@ -103,7 +102,7 @@ class PostgresWindow:
             if self._connection is None or self._connection.closed:
                 self._connection = self._connect()
                 with self._connection, closing(self._connection.cursor()) as cr:
-                    cr.execute("SELECT pg_advisory_xact_lock(hashtext('smartbill_rate_tables'))")
+                    cr.execute("SELECT pg_advisory_xact_lock(hashtext('connector_rate_tables'))")
                     cr.execute(self.TABLES)
             with self._connection, closing(self._connection.cursor()) as cr:
                 cr.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.key,))
@@ -117,12 +116,12 @@ class PostgresWindow:
     def take(self, span, allowed):
         def statements(cr, now):
             cr.execute(
-                "DELETE FROM smartbill_rate_call WHERE key = %s AND sent <= %s",
+                "DELETE FROM connector_rate_call WHERE key = %s AND sent <= %s",
                 (self.key, now - span),
             )
             cr.execute(
-                "SELECT count(*), min(sent), (SELECT until FROM smartbill_rate_block"
-                " WHERE key = %s) FROM smartbill_rate_call WHERE key = %s",
+                "SELECT count(*), min(sent), (SELECT until FROM connector_rate_block"
+                " WHERE key = %s) FROM connector_rate_call WHERE key = %s",
                 (self.key, self.key),
             )
             count, first, until = cr.fetchone()
@@ -131,7 +130,7 @@ class PostgresWindow:
                 wait = max(wait, first + span - now)
             if wait <= 0:
                 cr.execute(
-                    "INSERT INTO smartbill_rate_call (key, sent) VALUES (%s, %s)", (self.key, now)
+                    "INSERT INTO connector_rate_call (key, sent) VALUES (%s, %s)", (self.key, now)
                 )
             return max(wait, 0.0)
 
@@ -140,8 +139,8 @@ class PostgresWindow:
     def block_until(self, unix_time):
         def statements(cr, _now):
             cr.execute(
-                "INSERT INTO smartbill_rate_block (key, until) VALUES (%s, %s) ON CONFLICT"
-                " (key) DO UPDATE SET until = greatest(smartbill_rate_block.until, %s)",
+                "INSERT INTO connector_rate_block (key, until) VALUES (%s, %s) ON CONFLICT"
+                " (key) DO UPDATE SET until = greatest(connector_rate_block.until, %s)",
                 (self.key, unix_time, unix_time),
             )
 
@@ -151,8 +150,8 @@ class PostgresWindow:
         """Forget the token's calls and block, and close the connection."""
 
         def statements(cr, _now):
-            cr.execute("DELETE FROM smartbill_rate_call WHERE key = %s", (self.key,))
-            cr.execute("DELETE FROM smartbill_rate_block WHERE key = %s", (self.key,))
+            cr.execute("DELETE FROM connector_rate_call WHERE key = %s", (self.key,))
+            cr.execute("DELETE FROM connector_rate_block WHERE key = %s", (self.key,))
 
         self._run(statements)
         self._connection.close()
@@ -160,8 +159,8 @@ class PostgresWindow:
     def state(self, span):
         def statements(cr, now):
             cr.execute(
-                "SELECT count(*), (SELECT until FROM smartbill_rate_block WHERE key = %s)"
-                " FROM smartbill_rate_call WHERE key = %s AND sent > %s",
+                "SELECT count(*), (SELECT until FROM connector_rate_block WHERE key = %s)"
+                " FROM connector_rate_call WHERE key = %s AND sent > %s",
                 (self.key, self.key, now - span),
             )
             count, until = cr.fetchone()
@@ -176,7 +175,7 @@ class RateLimiter:
 
     ``margin`` is the share of the published limit kept in reserve (0.1 -> 27 of 30);
     ``pad`` the seconds added to the window to absorb network jitter between our send
-    time and SmartBill's arrival time; ``window`` where the send times are kept (this
+    time and the server's arrival time; ``window`` where the send times are kept (this
     process's :class:`LocalWindow` by default).
     """
 
@@ -224,15 +223,15 @@ class RateLimiter:
                     return waited
                 if max_wait is not None and waited + wait > max_wait:
                     raise RateLimitedError(
-                        f"Rate limit: next SmartBill call possible in {wait:.1f} s",
+                        f"Rate limit: next {self.limit.server} call possible in {wait:.1f} s",
                         retry_at=time.time() + wait,
                     )
             self._sleep(wait)
             waited += wait
 
     def _roll_day(self):
-        """Start a new daily count at midnight in Bucharest; return today."""
-        today = datetime.now(BUCHAREST).date()
+        """Start a new daily count at midnight in the server's zone; return today."""
+        today = datetime.now(ZoneInfo(self.limit.day_zone)).date()
         if today != self._day:
             self._day, self._day_count = today, 0
         return today
@@ -242,21 +241,23 @@ class RateLimiter:
             return
         today = self._roll_day()
         if self._day_count >= self.limit.daily:
-            midnight = datetime.combine(today + timedelta(days=1), datetime.min.time(), BUCHAREST)
+            midnight = datetime.combine(
+                today + timedelta(days=1), datetime.min.time(), ZoneInfo(self.limit.day_zone)
+            )
             raise RateLimitedError(
-                f"Daily budget of {self.limit.daily} SmartBill calls is spent",
+                f"Daily budget of {self.limit.daily} {self.limit.server} calls is spent",
                 retry_at=midnight.timestamp(),
             )
 
-    # -- what SmartBill told us ---------------------------------------------
+    # -- what the server told us ---------------------------------------------
     def block_until(self, unix_time):
-        """Pause the token until ``unix_time`` (a block announced by SmartBill), an hour
+        """Pause the token until ``unix_time`` (a block announced by the server), an hour
         at most: a longer pause announced is the caller's to report, not to wait."""
         with self._lock:
             self.window.block_until(min(unix_time, time.time() + MAX_PAUSE))
 
     def observe(self, *, remaining=None, reset_at=None, daily_remaining=None):
-        """Align with SmartBill's own counters from the answer's headers."""
+        """Align with the server's own counters from the answer's headers."""
         if remaining is not None and remaining <= 0 and reset_at:
             self.block_until(reset_at)
         if daily_remaining is not None and self.limit.daily:
@@ -288,7 +289,7 @@ def token_key(token):
 
 
 def shared_limiter(api, token, limit, margin=0.1, limiter_connect=None):
-    """The process-wide limiter of ``token`` on ``api`` ("v1" or "v3").
+    """The process-wide limiter of ``token`` on ``api`` (a name such as "v1").
 
     Every client built for the same token gets the same limiter, so two threads (or two
     backends configured with one token) share one budget; with ``limiter_connect`` (a function

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the V1 and V3 clients.
+"""The API client every connector's clients build on (SmartBill V1 and V3, FreshBooks).
 
 One ``requests.Session`` per client (connection reuse), explicit timeouts, the shared
 rate limiter before every call, bounded retries with exponential backoff and jitter for
@@ -19,14 +19,11 @@ from decimal import Decimal
 
 import requests
 
-from .errors import RateLimitedError, SmartBillError, TransientError
+from .errors import ConnectorError, RateLimitedError, TransientError
 from .http import Redactor, Transport
 from .limiter import shared_limiter
 
 _logger = logging.getLogger(__name__)
-
-VERSION = "19.0.1.1.0"
-USER_AGENT = f"connector_smartbill/{VERSION} (Odoo; +https://github.com/OCA)"
 
 
 @dataclass
@@ -44,12 +41,12 @@ class CallMeter:
             self.waited_seconds += waited
 
 
-_meter = contextvars.ContextVar("smartbill_call_meter", default=None)
+_meter = contextvars.ContextVar("connector_call_meter", default=None)
 
 
 @contextmanager
 def metering():
-    """Count the SmartBill calls and rate-limit waits of the code in the block, e.g.
+    """Count the API calls and rate-limit waits of the code in the block, e.g.
     one queue job; blocks nest (the outer one counts the inner one's calls too)."""
     meter = CallMeter()
     outer = _meter.get()
@@ -74,11 +71,14 @@ def header_number(headers, name):
 
 
 class BaseClient:
-    """Common behaviour; subclasses set ``api`` and ``limit`` and implement
-    :meth:`_auth` and :meth:`_error_for`."""
+    """Common behaviour; subclasses set ``api`` (the limiter's name for the API),
+    ``limit``, ``server`` and ``user_agent`` and implement :meth:`_auth` and
+    :meth:`_error_for`."""
 
     api = None
     limit = None
+    server = "The server"
+    user_agent = "connector_accounting_base (Odoo; +https://github.com/OCA)"
 
     def __init__(
         self,
@@ -94,18 +94,22 @@ class BaseClient:
         max_rate_wait=30.0,
         session=None,
         limiter_connect=None,
+        limiter_key=None,
     ):
         if not token:
-            raise SmartBillError("A SmartBill API token is required")
+            raise ConnectorError(f"An API token for {self.server} is required")
         self.base_url = base_url.rstrip("/")
         self.max_retries = max_retries
         self.max_retry_seconds = max_retry_seconds
         self.backoff = backoff
         self.max_rate_wait = max_rate_wait
-        self.limiter = shared_limiter(self.api, token, limit or self.limit, margin, limiter_connect)
+        # the budget is the token's, or the account's when tokens rotate (``limiter_key``)
+        self.limiter = shared_limiter(
+            self.api, limiter_key or token, limit or self.limit, margin, limiter_connect
+        )
         self.redact = Redactor([token])
         self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = USER_AGENT
+        self.session.headers["User-Agent"] = self.user_agent
         self.http = Transport(self.session, credentials=True, timeout=timeout, redactor=self.redact)
         self._auth(token)
         self.calls = 0
@@ -121,16 +125,19 @@ class BaseClient:
         raise NotImplementedError
 
     # -- one logical call, with retries ----------------------------------------
-    def request(self, path, params=None, *, accept="application/json"):
-        """GET ``path`` and return ``(response, body)``; ``body`` is the decoded JSON
-        (Decimals for numbers with a fraction) or None for binary answers."""
+    def request(self, path, params=None, *, accept="application/json", method="GET", json=None):
+        """``method`` (GET) on ``path`` and return ``(response, body)``; ``body`` is the
+        decoded JSON (Decimals for numbers with a fraction) or None for binary answers.
+        ``json`` is the body sent. A request that changes something is retried like a
+        read on a transient failure: its caller makes it safe to repeat."""
         url = f"{self.base_url}/{path.lstrip('/')}"
+        request = (method, json)
         started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._attempt(url, params, accept)
+                return self._attempt(url, params, accept, request)
             except TransientError as err:
                 elapsed = time.monotonic() - started
                 delay = self._retry_delay(err, attempt)
@@ -141,7 +148,8 @@ class BaseClient:
                 ):
                     raise
                 _logger.info(
-                    "SmartBill %s %s: %s; retry %d/%d in %.1f s",
+                    "%s %s %s: %s; retry %d/%d in %.1f s",
+                    self.server,
                     self.api,
                     path,
                     err,
@@ -164,15 +172,18 @@ class BaseClient:
             backoff = max(backoff, err.retry_at - time.time())
         return backoff
 
-    def _attempt(self, url, params, accept):
+    def _attempt(self, url, params, accept, request=("GET", None)):
         endpoint = url[len(self.base_url) :] or "/"
         waited = self.limiter.acquire(max_wait=self.max_rate_wait)
         self.calls += 1
         if (meter := _meter.get()) is not None:
             meter.record(waited)
+        method, body = request
         try:
-            response = self.http.get(url, params=params, headers={"Accept": accept})
-        except SmartBillError as err:
+            response = self.http.request(
+                method, url, params=params, headers={"Accept": accept}, json=body
+            )
+        except ConnectorError as err:
             raise err.scrubbed(self.redact, endpoint) from None
         content = response.content
         self._observe_headers(response.headers)
@@ -200,9 +211,8 @@ class BaseClient:
             daily_remaining=header_number(headers, "X-RateLimit-Daily-Remaining"),
         )
 
-    @staticmethod
-    def unparseable(response):
+    def unparseable(self, response):
         """The error for an answer that should be JSON and is not."""
         status = response.status_code
         kind = "HTML page" if "<html" in response.text[:500].lower() else "malformed JSON"
-        return TransientError(f"SmartBill answered with a {kind}", status=status)
+        return TransientError(f"{self.server} answered with a {kind}", status=status)

@@ -1,0 +1,20 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Accounting Connector Base",
+    "summary": "What every accounting connector shares: transport policy, redaction, rate "
+    "budget, credential vault, health alerts",
+    "version": "19.0.1.0.0",
+    "category": "Connector",
+    "website": "https://github.com/OCA/connector-smartbill",
+    "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "depends": ["connector", "mail"],
+    "external_dependencies": {"python": ["cryptography", "requests"]},
+    "data": [
+        "models/connector_alert/ir.model.access.csv",
+        "models/connector_alert/data.xml",
+        "models/connector_alert/views.xml",
+    ],
+}

@@ -1,0 +1,1 @@
+from . import connector_vault, connector_alert

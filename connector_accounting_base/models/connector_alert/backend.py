@@ -1,0 +1,49 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class ConnectorBackend(models.AbstractModel):
+    """Every connector's backend has health alerts (``connector.alert``). A backend fills
+    two hooks: who hears of them (:meth:`_alert_managers`) and its source's name
+    (:meth:`_alert_source`); it opens and closes them with :meth:`_update_alerts`. Its
+    model must have a ``company_id`` and inherit ``mail.activity.mixin``."""
+
+    _inherit = "connector.backend"
+
+    alert_ids = fields.One2many(
+        "connector.alert",
+        "res_id",
+        "Open alerts",
+        domain=lambda self: [("res_model", "=", self._name), ("state", "=", "open")],
+    )
+    alert_count = fields.Integer("Open alerts", compute="_compute_alert_count")
+
+    @api.depends("alert_ids")
+    def _compute_alert_count(self):
+        for backend in self:
+            backend.alert_count = len(backend.alert_ids)
+
+    def _alert_managers(self):
+        """The users told of an alert (an activity each)."""
+        return self.env["res.users"]
+
+    def _alert_source(self):
+        """The outside system's name, as the alerts' activities show it."""
+        return self._description
+
+    def _update_alerts(self, causes):
+        """Open, update and close this backend's alerts to match ``causes``
+        (``{(kind, key): message}``)."""
+        self.ensure_one()
+        self.env["connector.alert"].update_from(self, causes)
+
+    def action_open_alerts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Alerts of %s", self.display_name),
+            "res_model": "connector.alert",
+            "view_mode": "list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+        }

@@ -1,0 +1,15 @@
+"""Plain-Python FreshBooks layer (no Odoo import): OAuth 2.0 and the API client, on the
+shared base's transport, limiter and errors."""
+
+from .client import DEFAULT_LIMIT, FreshBooksClient
+from .oauth import API_URL, AUTH_URL, SCOPES, OAuthClient, Tokens
+
+__all__ = [
+    "API_URL",
+    "AUTH_URL",
+    "DEFAULT_LIMIT",
+    "SCOPES",
+    "FreshBooksClient",
+    "OAuthClient",
+    "Tokens",
+]

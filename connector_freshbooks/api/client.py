@@ -1,0 +1,117 @@
+"""FreshBooks' REST API on the base's client (no Odoo import).
+
+freshbooks.com/api: ``/auth/api/v1/users/me`` (the identity and its business memberships,
+each with its ``account_id``), and the accounting resources under
+``/accounting/account/<account_id>/`` (``users/clients``, ``invoices/invoices``,
+``payments/payments``, ``taxes/taxes``), paged by ``page`` and ``per_page`` (100 at most),
+searched by ``search[updated_min]``. Answers are ``{"response": {"result": ...}}``;
+errors ``{"response": {"errors": [{"message", "errno"}]}}`` or an OAuth error object.
+
+An access token that FreshBooks refuses (401, e.g. expired early or revoked) is renewed
+once through ``renew(stale_token)``, which the caller provides (the Odoo backend refreshes
+under a lock shared by every worker), and the call is made again.
+"""
+
+import time
+
+from .base import client, errors, http, limiter
+from .oauth import API_URL
+
+ME_PATH = "/auth/api/v1/users/me"
+MAX_PER_PAGE = 100
+USER_AGENT = "connector_freshbooks/19.0.1.0.0 (Odoo; +https://github.com/OCA)"
+# FreshBooks publishes no limit: a budget kept under what its servers have answered 429 to
+DEFAULT_LIMIT = limiter.RateLimit(calls=100, window=60.0, server="FreshBooks")
+
+
+def _messages(body):
+    if not isinstance(body, dict):
+        return ""
+    if body.get("error_description") or body.get("error"):
+        return str(body.get("error_description") or body.get("error"))
+    response = body.get("response") if isinstance(body.get("response"), dict) else body
+    found = response.get("errors") if isinstance(response, dict) else None
+    if isinstance(found, list):
+        return "; ".join(str(e.get("message", "")) for e in found if isinstance(e, dict))
+    return str(body.get("message", ""))
+
+
+class FreshBooksClient(client.BaseClient):
+    api = "freshbooks"
+    limit = DEFAULT_LIMIT
+    server = "FreshBooks"
+    user_agent = USER_AGENT
+
+    def __init__(self, token, account_id=None, base_url=API_URL, renew=None, **kwargs):
+        self.account_id = account_id
+        self.token = token
+        self.renew = renew
+        # the budget is the business's: access tokens change every 12 hours
+        kwargs.setdefault("limiter_key", f"account:{account_id or 'identity'}")
+        super().__init__(base_url, token, **kwargs)
+
+    def _auth(self, token):
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def _error_for(self, response, body):
+        status = response.status_code
+        if status < 400:
+            return None if isinstance(body, dict) else self.unparseable(response)
+        message = _messages(body) or f"FreshBooks answered {status}"
+        if status == 429:
+            pause = http.pause_seconds(response.headers.get("Retry-After")) or 1.0
+            return errors.RateLimitedError(message, status=status, retry_at=time.time() + pause)
+        if status >= 500 or body is None:
+            return (
+                self.unparseable(response)
+                if body is None
+                else errors.TransientError(message, status=status)
+            )
+        if status == 401:
+            return errors.AuthenticationError(message, status=status)
+        if status == 403:
+            return errors.PermissionDeniedError(message, status=status)
+        if status == 404:
+            return errors.NotFoundError(message, status=status)
+        return errors.ValidationError(message, status=status)
+
+    def request(self, path, params=None, **kwargs):
+        try:
+            return super().request(path, params, **kwargs)
+        except errors.AuthenticationError:
+            if self.renew is None:
+                raise
+            self.token = self.renew(self.token)
+            self.redact.add(self.token)
+            self._auth(self.token)
+            return super().request(path, params, **kwargs)
+
+    # -- calls ----------------------------------------------------------------------------
+    def me(self):
+        """The identity that connected: ``{"id", "email", "business_memberships": [...]}``."""
+        return self.request(ME_PATH)[1]["response"]
+
+    def businesses(self):
+        """``[(account_id, business_id, business name)]`` of the identity's memberships."""
+        found = []
+        for membership in self.me().get("business_memberships") or []:
+            business = membership.get("business") or {}
+            if business.get("account_id"):
+                found.append(
+                    (str(business["account_id"]), business.get("id"), business.get("name", ""))
+                )
+        return found
+
+    def page(self, resource, page=1, *, per_page=MAX_PER_PAGE, updated_min=None, lines=False):
+        """One page of ``resource`` (``users/clients``...): ``(records, pages)``."""
+        if not self.account_id:
+            raise errors.ValidationError("No FreshBooks account id: connect first")
+        params = {"page": page, "per_page": min(max(1, per_page), MAX_PER_PAGE)}
+        if updated_min:
+            params["search[updated_min]"] = updated_min
+        if lines:
+            params["include[]"] = "lines"
+        body = self.request(f"/accounting/account/{self.account_id}/{resource}", params)[1]
+        result = (body.get("response") or {}).get("result") or {}
+        plural = resource.split("/")[-1]
+        return result.get(plural) or [], int(result.get("pages") or 1)

@@ -1,0 +1,149 @@
+"""The connector's FreshBooks layer (``connector_freshbooks.api``) against the simulator
+over HTTP: the authorization-code grant, refresh tokens that rotate and work once, an
+expired access token renewed by the caller's hook, errors in the base's classes without a
+secret in them."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from connector_accounting_base.api import (
+    AuthenticationError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ValidationError,
+)
+from connector_accounting_base.api.limiter import forget_limiters
+from connector_freshbooks.api import SCOPES, FreshBooksClient, OAuthClient
+from tests.freshbooks_sim import FreshBooksSim, generate
+
+REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"
+
+
+@pytest.fixture
+def sim():
+    forget_limiters()
+    data = generate("tiny", seed=2)
+    data.redirect_uris.append(REDIRECT)
+    with FreshBooksSim(data) as server:
+        yield server
+    forget_limiters()
+
+
+def oauth(sim, secret=None):
+    return OAuthClient(
+        sim.data.client_id,
+        secret or sim.data.client_secret,
+        REDIRECT,
+        api_url=sim.url,
+        auth_url=sim.url,
+        timeout=(2.0, 2.0),
+    )
+
+
+def code_for(sim, state="st-1"):
+    answer = requests.get(oauth(sim).authorize_url(state), allow_redirects=False, timeout=5)
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    assert query["state"] == [state]
+    return query["code"][0]
+
+
+def test_authorize_url_asks_the_least_scopes_with_the_state(sim):
+    query = parse_qs(urlsplit(oauth(sim).authorize_url("abc")).query)
+    assert query["client_id"] == [sim.data.client_id]
+    assert query["redirect_uri"] == [REDIRECT]
+    assert query["response_type"] == ["code"]
+    assert query["state"] == ["abc"]
+    assert query["scope"][0].split() == list(SCOPES)
+
+
+def test_code_exchanged_then_identity_and_a_page_of_clients(sim):
+    tokens = oauth(sim).exchange(code_for(sim))
+    assert tokens.access_token != tokens.refresh_token
+    assert tokens.access_token not in repr(tokens)
+    client = FreshBooksClient(tokens.access_token, base_url=sim.url, timeout=(2.0, 2.0))
+    assert client.businesses() == [
+        (sim.data.account_id, sim.data.business_id, sim.data.business_name)
+    ]
+    client.account_id = sim.data.account_id
+    clients, pages = client.page("users/clients", per_page=2)
+    assert (len(clients), pages) == (2, 3)  # the tiny business has 5 clients
+    assert {c["id"] for c in clients} <= set(sim.data.clients)
+
+
+def test_a_code_works_once(sim):
+    code = code_for(sim)
+    oauth(sim).exchange(code)
+    with pytest.raises(AuthenticationError) as err:
+        oauth(sim).exchange(code)
+    assert err.value.code == "invalid_grant"
+    assert code not in str(err.value)
+
+
+def test_refresh_rotates_and_the_old_refresh_token_is_refused(sim):
+    first = oauth(sim).exchange(code_for(sim))
+    second = oauth(sim).refresh(first.refresh_token)
+    assert second.refresh_token != first.refresh_token
+    with pytest.raises(AuthenticationError, match="invalid_grant") as err:
+        oauth(sim).refresh(first.refresh_token)
+    assert first.refresh_token not in str(err.value)
+    assert oauth(sim).refresh(second.refresh_token).access_token
+    assert sim.refresh_count == 2
+
+
+def test_a_wrong_secret_is_refused_without_showing_it(sim):
+    with pytest.raises(AuthenticationError, match="invalid_client") as err:
+        oauth(sim, secret="not-the-secret-at-all").exchange(code_for(sim))
+    assert "not-the-secret-at-all" not in str(err.value)
+
+
+def test_an_expired_access_token_is_renewed_once_through_the_hook(sim):
+    tokens = oauth(sim).exchange(code_for(sim))
+    renewed = []
+
+    def renew(stale):
+        renewed.append(stale)
+        return oauth(sim).refresh(tokens.refresh_token).access_token
+
+    client = FreshBooksClient(
+        tokens.access_token, sim.data.account_id, base_url=sim.url, renew=renew, timeout=(2.0, 2.0)
+    )
+    sim.expire_access_tokens()
+    clients, _pages = client.page("users/clients")
+    assert len(clients) == 5
+    assert renewed == [tokens.access_token]
+    assert client.token != tokens.access_token
+
+
+def test_without_a_hook_a_refused_token_is_an_authentication_error(sim):
+    tokens = oauth(sim).exchange(code_for(sim))
+    client = FreshBooksClient(tokens.access_token, sim.data.account_id, base_url=sim.url)
+    sim.expire_access_tokens()
+    with pytest.raises(AuthenticationError) as err:
+        client.me()
+    assert tokens.access_token not in str(err.value)
+
+
+def test_a_scope_not_granted_and_a_429_are_told_apart(sim):
+    tokens = oauth(sim).exchange(code_for(sim))
+    client = FreshBooksClient(
+        tokens.access_token,
+        sim.data.account_id,
+        base_url=sim.url,
+        max_retries=0,
+        max_rate_wait=0.0,
+        timeout=(2.0, 2.0),
+    )
+    sim.access[tokens.access_token]["scope"] = "user:profile:read"
+    with pytest.raises(PermissionDeniedError):
+        client.page("invoices/invoices")
+    sim.inject("429", "users/clients")
+    with pytest.raises(RateLimitedError):
+        client.page("users/clients")
+
+
+def test_plain_http_to_another_host_is_refused_before_sending_the_secret():
+    client = OAuthClient("id", "secret-value-1234", REDIRECT, api_url="http://198.51.100.7")
+    with pytest.raises(ValidationError, match="https only"):
+        client.exchange("some-code")
