@@ -25,13 +25,13 @@ STOCK_DAYS = (date(2026, 9, 30), date(2026, 10, 31))
 COUNTS = ("read", "created", "updated", "unchanged", "skipped", "failed")
 
 
-def load_registry(db):
+def load_registry(db, addons=REPO):
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
     src = Path(os.environ.get("ODOO_SRC", "/opt/odoo19"))
     config.parse_config(
-        ["-d", db, "--addons-path", f"{src / 'addons'},{REPO}", "--http-interface", "127.0.0.1"]
+        ["-d", db, "--addons-path", f"{src / 'addons'},{addons}", "--http-interface", "127.0.0.1"]
     )
     return Registry(db)
 

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = [REPO / "connector_smartbill", REPO / "connector_smartbill_stock"]
+ADDONS = [
+    REPO / name
+    for name in (
+        "connector_accounting_base",
+        "connector_smartbill",
+        "connector_smartbill_stock",
+        "connector_freshbooks",
+    )
+]
 SECTIONS = [
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),

@@ -131,6 +131,8 @@ def test_secrets():
 
     dataset = generate("demo", seed=3)  # connector_smartbill/tests/common.py
     basic = base64.b64encode(f"{dataset.email}:{dataset.v1_token}".encode()).decode()
+    from tests.freshbooks_sim import generate as freshbooks
+
     return [
         dataset.v1_token,
         dataset.v3_token,
@@ -138,27 +140,28 @@ def test_secrets():
         basic,
         "003|not-the-right-token",
         "sb_live_wrong",
+        freshbooks("tiny", seed=11).client_secret,  # connector_freshbooks/tests/common.py
     ]
 
 
-def cmd_test(args):
-    src = odoo_src()
-    recreate_database(args.db)
-    venv = Path(sys.prefix)
+def run_tests(src, db, addons, log_name):
+    """Install ``addons`` in a fresh ``db`` and run their tests; returns (passed, failed,
+    reasons), the reasons being what makes the run fail besides a failed test."""
+    recreate_database(db)
     code, lines = run_logged(
         odoo_command(
             src,
-            args.db,
+            db,
             "--with-demo",
             "-i",
-            ",".join(ADDONS),
+            ",".join(addons),
             "--test-enable",
             "--test-tags",
-            ",".join(f"/{addon}" for addon in ADDONS),
+            ",".join(f"/{addon}" for addon in addons),
             "--log-level",
             "info",
         ),
-        venv / "odoo-test.log",
+        Path(sys.prefix) / log_name,
     )
     results = [RESULT.search(line) for line in lines]
     results = [r for r in results if r]
@@ -170,19 +173,39 @@ def cmd_test(args):
     else:
         failed, errors, total = 0, 1, 0
     bad = failed + errors
-    summary = f"odoo: {max(total - bad, 0)} passed, {bad} failed"
-    cli_problems = cli_check.check(src, args.db) if total else ["not run"]
-    summary += "\ncli: " + ("smartbill_import as documented" if not cli_problems else "FAILED")
-    (venv / "odoo-test.summary").write_text(summary + "\n")
-    reasons = [f"smartbill_import: {problem}" for problem in cli_problems]
+    reasons = []
     if code:
-        reasons.append(f"odoo-bin exited with {code}")
+        reasons.append(f"odoo-bin exited with {code} ({db})")
     if total == 0:
-        reasons.append("no Odoo test ran")
+        reasons.append(f"no Odoo test ran ({db})")
     if leaks:
-        reasons.append(f"{leaks} log line(s) contain a test credential")
+        reasons.append(f"{leaks} log line(s) contain a test credential ({db})")
     if problems:
         reasons.append(f"{len(problems)} ERROR/CRITICAL log line(s), first: {problems[0].strip()}")
+    return max(total - bad, 0), bad, reasons
+
+
+def cmd_test(args):
+    src = odoo_src()
+    passed, bad, reasons = run_tests(src, args.db, ADDONS, "odoo-test.log")
+    # FreshBooks on its own: it needs neither SmartBill nor any localisation
+    fb_passed, fb_bad, fb_reasons = run_tests(
+        src, f"{args.db}_freshbooks", ("connector_freshbooks",), "odoo-test-freshbooks.log"
+    )
+    passed, bad, reasons = passed + fb_passed, bad + fb_bad, reasons + fb_reasons
+    summary = f"odoo: {passed} passed, {bad} failed"
+    cli_problems = cli_check.check(src, args.db) if passed else ["not run"]
+    summary += "\ncli: " + ("smartbill_import as documented" if not cli_problems else "FAILED")
+    upgrade = subprocess.call(
+        [sys.executable, str(REPO / "tools" / "upgrade_check.py"), "--db", f"{args.db}_upgrade"]
+    )
+    summary += "\nupgrade: " + (
+        "from the connector before the base, intact" if not upgrade else "FAILED"
+    )
+    (Path(sys.prefix) / "odoo-test.summary").write_text(summary + "\n")
+    reasons += [f"smartbill_import: {problem}" for problem in cli_problems]
+    if upgrade:
+        reasons.append("the upgrade check failed")
     for reason in reasons:
         print(f"FAILED: {reason}")
     print(summary)

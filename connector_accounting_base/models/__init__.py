@@ -1,1 +1,1 @@
-from . import connector_vault, connector_alert
+from . import connector_vault, connector_alert, connector_backend

@@ -105,7 +105,8 @@ class FreshBooksClient(client.BaseClient):
     def page(self, resource, page=1, *, per_page=MAX_PER_PAGE, updated_min=None, lines=False):
         """One page of ``resource`` (``users/clients``...): ``(records, pages)``."""
         if not self.account_id:
-            raise errors.ValidationError("No FreshBooks account id: connect first")
+            message = "No FreshBooks account id: connect first"
+            raise errors.ValidationError(message)
         params = {"page": page, "per_page": min(max(1, per_page), MAX_PER_PAGE)}
         if updated_min:
             params["search[updated_min]"] = updated_min

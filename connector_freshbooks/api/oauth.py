@@ -61,7 +61,8 @@ class OAuthClient:
         session=None,
     ):
         if not (client_id and client_secret):
-            raise errors.ValidationError("The FreshBooks app's client id and secret are needed")
+            message = "The FreshBooks app's client id and secret are needed"
+            raise errors.ValidationError(message)
         self.client_id, self.client_secret = client_id, client_secret
         self.redirect_uri = redirect_uri
         self.api_url, self.auth_url = api_url.rstrip("/"), auth_url.rstrip("/")

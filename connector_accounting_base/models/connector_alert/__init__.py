@@ -1,1 +1,1 @@
-from . import common, backend
+from . import common

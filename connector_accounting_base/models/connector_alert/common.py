@@ -56,12 +56,14 @@ class ConnectorAlert(models.Model):
 
     @api.private
     @api.model
-    def update_from(self, backend, causes):
+    def update_from(self, backend, causes, kinds=None):
         """Open an alert for each of ``causes`` (``{(kind, key): message}``) not open
-        yet, update the message of those still open, close the others."""
-        alerts = self.search(
-            [("res_model", "=", backend._name), ("res_id", "=", backend.id), ("state", "=", "open")]
-        )
+        yet, update the message of those still open, close the others (of ``kinds``
+        only, when given: a check that sees some causes leaves the others' alerts)."""
+        domain = [("res_model", "=", backend._name), ("res_id", "=", backend.id)]
+        if kinds is not None:
+            domain.append(("kind", "in", list(kinds)))
+        alerts = self.search([*domain, ("state", "=", "open")])
         for alert in alerts:
             message = causes.pop((alert.kind, alert.key or False), None)
             if message is None:

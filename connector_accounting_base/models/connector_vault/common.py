@@ -20,6 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import config
 
 _logger = logging.getLogger(__name__)
@@ -132,7 +133,9 @@ class ConnectorVaultMixin(models.AbstractModel):
         ``new_key``; returns how many were."""
         old, new = cipher(old_key), cipher(new_key)
         count = 0
-        records = self.sudo().with_context(active_test=False).search([])
+        # the records that keep a credential
+        domain = Domain.OR(Domain(column, "!=", False) for column in self._vault_secrets.values())
+        records = self.sudo().with_context(active_test=False).search(domain)
         for record in records:
             values = {}
             for column in self._vault_secrets.values():

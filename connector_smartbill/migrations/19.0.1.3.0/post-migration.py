@@ -1,8 +1,8 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """19.0.1.3.0 stands on the shared base (``connector_accounting_base``): SmartBill's alerts
-move to the base's ``connector.alert`` with their activities (the old table goes when the
-update ends, with the model), and the rate windows move to the base's tables (a window
+move to the base's ``connector.alert`` with their activities (the old tables are dropped),
+and the rate windows move to the base's tables (a window
 lasts seconds: the old tables are dropped, not copied). Credentials stay where they are:
 the same columns, the same key."""
 
@@ -33,4 +33,7 @@ def migrate(cr, version):
                         WHERE smartbill_alert_id = %s""",
                     (cr.fetchone()[0], old_id),
                 )
+    # the model is gone from the registry: Odoo forgets it at the end of the update but
+    # leaves its tables
+    cr.execute("DROP TABLE IF EXISTS mail_activity_smartbill_alert_rel, smartbill_alert")
     cr.execute("DROP TABLE IF EXISTS smartbill_rate_call, smartbill_rate_block")

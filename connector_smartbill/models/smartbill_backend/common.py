@@ -6,18 +6,17 @@ fields and methods from its own folder (``_inherit = "smartbill.backend"``) and 
 it syncs in :meth:`SmartBillBackend._sync_entities`."""
 
 import re
+from dataclasses import replace
 
-import psycopg2
-
-from odoo import api, fields, models, sql_db
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ...api import (
     DEFAULT_BASE_URL,
+    V1_LIMIT,
     V3_LIMIT,
     AuthenticationError,
     PermissionDeniedError,
-    RateLimit,
     SmartBillError,
     SmartBillV1Client,
     SmartBillV3Client,
@@ -163,15 +162,14 @@ class SmartBillBackend(models.Model):
                 )
 
     # -- clients ---------------------------------------------------------------------
-    def _limits(self, calls, daily=None):
+    def _limits(self, published, calls):
         """The clients' limiter settings: SmartBill's limit, the margin, and the window
         kept in this database, shared by every Odoo process that runs SmartBill jobs."""
         backend = self.sudo()
-        _dbname, params = sql_db.connection_info_for(self.env.cr.dbname)
         return {
-            "limit": RateLimit(calls, backend.rate_limit_window, daily),
+            "limit": replace(published, calls=calls, window=backend.rate_limit_window),
             "margin": backend.rate_limit_margin,
-            "limiter_connect": lambda: psycopg2.connect(**params),
+            "limiter_connect": self._rate_budget_connect(),
         }
 
     def _timeout(self):
@@ -192,7 +190,7 @@ class SmartBillBackend(models.Model):
             self.company_vat_code,
             base_url=self.base_url,
             timeout=self._timeout(),
-            **self._limits(backend.v1_rate_limit),
+            **self._limits(V1_LIMIT, backend.v1_rate_limit),
         )
 
     def _v3_client(self):
@@ -206,7 +204,7 @@ class SmartBillBackend(models.Model):
             self.company_vat_code,
             base_url=self.base_url,
             timeout=self._timeout(),
-            **self._limits(backend.v3_rate_limit, daily=V3_LIMIT.daily),
+            **self._limits(V3_LIMIT, backend.v3_rate_limit),
         )
 
     # -- Test connection ----------------------------------------------------------------

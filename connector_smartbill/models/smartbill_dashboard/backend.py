@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from odoo import fields, models
 from odoo.tools.safe_eval import safe_eval
 
-from ...api import V3_LIMIT, shared_limiter
+from ...api import V1_LIMIT, V3_LIMIT, shared_limiter
 
 
 class SmartBillBackend(models.Model):
@@ -65,12 +65,12 @@ class SmartBillBackend(models.Model):
         """The limiters' state of this backend's tokens (their window is shared)."""
         backend = self.sudo()
         states = {}
-        for kind, token, calls, daily in (
-            ("v1", backend.v1_token, backend.v1_rate_limit, None),
-            ("v3", backend.v3_token, backend.v3_rate_limit, V3_LIMIT.daily),
+        for kind, token, published, calls in (
+            ("v1", backend.v1_token, V1_LIMIT, backend.v1_rate_limit),
+            ("v3", backend.v3_token, V3_LIMIT, backend.v3_rate_limit),
         ):
             if token:
-                limiter = shared_limiter(kind, token, **self._limits(calls, daily))
+                limiter = shared_limiter(kind, token, **self._limits(published, calls))
                 states[kind] = limiter.state()
         return states
 

@@ -1,13 +1,19 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+import psycopg2
+
+from odoo import api, fields, models, sql_db
 
 
 class ConnectorBackend(models.AbstractModel):
-    """Every connector's backend has health alerts (``connector.alert``). A backend fills
-    two hooks: who hears of them (:meth:`_alert_managers`) and its source's name
-    (:meth:`_alert_source`); it opens and closes them with :meth:`_update_alerts`. Its
-    model must have a ``company_id`` and inherit ``mail.activity.mixin``."""
+    """What every connector's backend has from the base.
+
+    Health alerts (``connector.alert``): a backend fills two hooks, who hears of them
+    (:meth:`_alert_managers`) and its source's name (:meth:`_alert_source`), and opens
+    and closes them with :meth:`_update_alerts`; its model has a ``company_id`` and
+    inherits ``mail.activity.mixin``. The rate budget kept in this database
+    (:meth:`_rate_budget_connect`), shared by every Odoo process and node.
+    """
 
     _inherit = "connector.backend"
 
@@ -32,11 +38,11 @@ class ConnectorBackend(models.AbstractModel):
         """The outside system's name, as the alerts' activities show it."""
         return self._description
 
-    def _update_alerts(self, causes):
-        """Open, update and close this backend's alerts to match ``causes``
-        (``{(kind, key): message}``)."""
+    def _update_alerts(self, causes, kinds=None):
+        """Open, update and close this backend's alerts (of ``kinds``, default all) to
+        match ``causes`` (``{(kind, key): message}``)."""
         self.ensure_one()
-        self.env["connector.alert"].update_from(self, causes)
+        self.env["connector.alert"].update_from(self, causes, kinds)
 
     def action_open_alerts(self):
         self.ensure_one()
@@ -47,3 +53,10 @@ class ConnectorBackend(models.AbstractModel):
             "view_mode": "list,form",
             "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
         }
+
+    def _rate_budget_connect(self):
+        """A function returning a new connection to this database, where the API
+        clients' rate windows are kept (``limiter_connect``): every Odoo process that
+        calls the same API with the same token shares one budget."""
+        _dbname, params = sql_db.connection_info_for(self.env.cr.dbname)
+        return lambda: psycopg2.connect(**params)
