@@ -10,13 +10,14 @@ database connection: the test's own transaction cannot show two workers at once.
 import logging
 import subprocess
 import threading
-from contextlib import closing, contextmanager
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import fields
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.connector_accounting_base.tests.common import committed_env
 
 from ..api.base import errors
 from .common import FreshBooksHarness
@@ -31,10 +32,8 @@ class TestTokens(FreshBooksHarness, TransactionCase):
         super().setUpClass()
         cls.start_simulator(REDIRECT)
 
-    @contextmanager
     def connection(self):
-        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
-            yield api.Environment(cr, SUPERUSER_ID, {})
+        return committed_env(self.env.cr.dbname)
 
     def setUp(self):
         super().setUp()

@@ -3,13 +3,11 @@
 """Two jobs importing the same SmartBill record at the same time, on two real database
 connections (the test's own transaction cannot show it: it sees everything it does)."""
 
-from contextlib import closing, contextmanager
 from uuid import uuid4
 
-from odoo import api, sql_db
-from odoo.api import SUPERUSER_ID
 from odoo.tests import tagged
 
+from odoo.addons.connector_accounting_base.tests.common import committed_env
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from .common import SmartBillCase
@@ -17,10 +15,8 @@ from .common import SmartBillCase
 
 @tagged("post_install", "-at_install")
 class TestConcurrentImports(SmartBillCase):
-    @contextmanager
     def connection(self):
-        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
-            yield api.Environment(cr, SUPERUSER_ID, {})
+        return committed_env(self.env.cr.dbname)
 
     def setUp(self):
         super().setUp()
@@ -96,8 +92,7 @@ class TestConcurrentDocuments(SmartBillCase):
             for i in invoices.values()
             if i["kind"] == "invoice" and i["paid"] and i["id"] != cls.invoice_id
         )
-        with closing(sql_db.db_connect(cls.env.cr.dbname).cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(cls.env.cr.dbname) as env:
             company = env["res.company"].create(
                 {
                     "name": f"Concurrency RO SRL {uuid4().hex[:8]}",  # company names are unique

@@ -10,16 +10,16 @@ import base64
 import importlib.util
 import os
 import subprocess
-from contextlib import closing
 from unittest.mock import patch
 
 from cryptography.fernet import Fernet
 
-from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import SQL, config
+
+from odoo.addons.connector_accounting_base.tests.common import committed_env
 
 from .common import REPO, SmartBillCase
 
@@ -31,8 +31,7 @@ class TestSecretsAtRest(SmartBillCase):
     def test_a_database_dump_holds_no_token(self):
         dbname = self.env.cr.dbname
         # committed, as a user would have saved them: a dump reads only what is committed
-        with closing(sql_db.db_connect(dbname).cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(dbname) as env:
             backend = env["smartbill.backend"].create(
                 {
                     **self.backend_values(name="Dump check", company_vat_code="RO99887766"),
@@ -56,8 +55,7 @@ class TestSecretsAtRest(SmartBillCase):
         self.assertIn(b"Dump check", dump)  # the dump is of that database indeed
 
     def drop_backend(self, backend_id):
-        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with committed_env(self.env.cr.dbname) as env:
             backend = env["smartbill.backend"].browse(backend_id)
             env["smartbill.tax.map"].search([("backend_id", "=", backend_id)]).unlink()
             backend.unlink()

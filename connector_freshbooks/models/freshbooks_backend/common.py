@@ -100,8 +100,8 @@ class FreshBooksBackend(models.Model):
         return "FreshBooks"
 
     def _check_manager(self):
-        if not self.env.user.has_group("connector_freshbooks.group_freshbooks_manager"):
-            self.env["freshbooks.backend"].check_access("write")
+        """Only a FreshBooks manager of the backend's company may connect it (managers
+        alone may write backends; the record rule keeps them to their companies)."""
         self.check_access("write")
 
     def _limit(self):
