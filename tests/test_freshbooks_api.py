@@ -1,8 +1,12 @@
 """The connector's FreshBooks layer (``connector_freshbooks.api``) against the simulator
 over HTTP: the authorization-code grant, refresh tokens that rotate and work once, an
 expired access token renewed by the caller's hook, errors in the base's classes without a
-secret in them."""
+secret in them; webhooks registered, verified and their deliveries read as hostile
+bytes (signature checked in constant time before a field is read)."""
 
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,7 +19,14 @@ from connector_accounting_base.api import (
     ValidationError,
 )
 from connector_accounting_base.api.limiter import forget_limiters
-from connector_freshbooks.api import SCOPES, FreshBooksClient, OAuthClient
+from connector_freshbooks.api import (
+    SCOPES,
+    SIGNATURE_HEADER,
+    FreshBooksClient,
+    OAuthClient,
+    read_delivery,
+)
+from connector_freshbooks.api.webhooks import signature
 from tests.freshbooks_sim import FreshBooksSim, generate
 
 REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"
@@ -147,3 +158,97 @@ def test_plain_http_to_another_host_is_refused_before_sending_the_secret():
     client = OAuthClient("id", "secret-value-1234", REDIRECT, api_url="http://198.51.100.7")
     with pytest.raises(ValidationError, match="https only"):
         client.exchange("some-code")
+
+
+class RawReceiver:
+    """A webhook endpoint keeping each POST as (signature header, body bytes)."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):  # noqa: N802 - stdlib name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((self.headers.get(SIGNATURE_HEADER), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/freshbooks/webhook/1"
+
+    def wait(self, count):
+        deadline = time.monotonic() + 5
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.received) >= count, self.received
+        return self.received
+
+
+@pytest.fixture
+def hooked(sim):
+    """A connected client and a verified invoice webhook: (client, receiver, verifier)."""
+    tokens = oauth(sim).exchange(code_for(sim))
+    client = FreshBooksClient(tokens.access_token, sim.data.account_id, base_url=sim.url)
+    receiver = RawReceiver()
+    callback = client.register_webhook("invoice", receiver.url)
+    ((signed, body),) = receiver.wait(1)
+    delivery = read_delivery(body, signed, None)  # not signed: there is no verifier yet
+    assert (delivery.name, delivery.object_id) == ("callback.verify", callback["callbackid"])
+    assert client.confirm_webhook(callback["callbackid"], delivery.verifier)["verified"]
+    assert [c["verified"] for c in client.webhooks()] == [True]
+    yield client, receiver, delivery.verifier
+    receiver.httpd.shutdown()
+
+
+def test_a_signed_delivery_is_read(sim, hooked):
+    _client, receiver, verifier = hooked
+    invoice_id = next(iter(sim.data.invoices))
+    sim.change("invoice", invoice_id, status=2)
+    signed, body = receiver.wait(2)[1]
+    delivery = read_delivery(body, signed, verifier)
+    assert (delivery.name, delivery.noun) == ("invoice.update", "invoice")
+    assert (delivery.object_id, delivery.account_id) == (invoice_id, sim.data.account_id)
+
+
+def test_unsigned_wrongly_signed_or_altered_deliveries_are_refused(sim, hooked):
+    _client, receiver, verifier = hooked
+    sim.change("invoice", next(iter(sim.data.invoices)), status=2)
+    signed, body = receiver.wait(2)[1]
+    altered = body.replace(b"object_id=", b"object_id=9")
+    for header, payload, key in (
+        (None, body, verifier),  # unsigned
+        ("AAAA" + signed[4:], body, verifier),  # wrongly signed
+        (signed, altered, verifier),  # the payload changed on the way
+        (signed, body, "another-callbacks-verifier"),
+        (signed, body, None),  # a callback never verified
+    ):
+        with pytest.raises(AuthenticationError, match="signature does not match") as err:
+            read_delivery(payload, header, key)
+        assert verifier not in str(err.value)
+    # a forged verification (it carries no signature) is only a verifier to send back:
+    # with a field FreshBooks does not send, refused
+    forged = b"name=callback.verify&object_id=1&account_id=zDmNq&verifier=x&invoice=1"
+    with pytest.raises(ValidationError, match="other fields"):
+        read_delivery(forged, None, None)
+
+
+def test_hostile_bodies_are_refused_before_their_fields_are_read():
+    key = "verifier-1"
+    cases = {
+        b"name=invoice.update&object_id=1&account_id=a&name=x": "a field twice",
+        b"x" * 5000: "more than 4096 bytes",
+        b"name=\xff": "not a plain form",
+        b"justtext": "not a plain form",
+    }
+    for body, reason in cases.items():
+        with pytest.raises(ValidationError, match=reason):
+            read_delivery(body, "sig", key)
+    pairs = [("name", "invoice.update"), ("object_id", "1e9"), ("account_id", "zDmNq")]
+    body = "&".join(f"{k}={v}" for k, v in pairs).encode()
+    with pytest.raises(ValidationError, match="object id"):
+        read_delivery(body, signature(key, pairs), key)

@@ -3,13 +3,17 @@ shared base's transport, limiter and errors."""
 
 from .client import DEFAULT_LIMIT, FreshBooksClient
 from .oauth import API_URL, AUTH_URL, SCOPES, OAuthClient, Tokens
+from .webhooks import SIGNATURE_HEADER, Delivery, read_delivery
 
 __all__ = [
     "API_URL",
     "AUTH_URL",
     "DEFAULT_LIMIT",
     "SCOPES",
+    "SIGNATURE_HEADER",
+    "Delivery",
     "FreshBooksClient",
     "OAuthClient",
     "Tokens",
+    "read_delivery",
 ]

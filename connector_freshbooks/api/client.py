@@ -116,3 +116,28 @@ class FreshBooksClient(client.BaseClient):
         result = (body.get("response") or {}).get("result") or {}
         plural = resource.split("/")[-1]
         return result.get(plural) or [], int(result.get("pages") or 1)
+
+    # -- webhooks ---------------------------------------------------------------------------
+    def _callbacks(self):
+        if not self.account_id:
+            message = "No FreshBooks account id: connect first"
+            raise errors.ValidationError(message)
+        return f"/events/account/{self.account_id}/events/callbacks"
+
+    def register_webhook(self, event, uri):
+        """Register ``uri`` for ``event`` (``invoice.update``, or a noun: ``invoice``);
+        FreshBooks then sends the verifier to ``uri``. Returns the callback."""
+        body = {"callback": {"event": event, "uri": uri}}
+        answer = self.request(self._callbacks(), method="POST", json=body)[1]
+        return answer["response"]["result"]["callback"]
+
+    def confirm_webhook(self, callback_id, verifier):
+        """Send back the verifier ``callback_id`` got: the callback is active."""
+        body = {"callback": {"verifier": verifier}}
+        path = f"{self._callbacks()}/{int(callback_id)}"
+        return self.request(path, method="PUT", json=body)[1]["response"]["result"]["callback"]
+
+    def webhooks(self):
+        """The business's callbacks (``callbackid``, ``event``, ``uri``, ``verified``)."""
+        answer = self.request(self._callbacks(), {"per_page": MAX_PER_PAGE})[1]
+        return answer["response"]["result"]["callbacks"]
