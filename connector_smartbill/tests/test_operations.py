@@ -175,6 +175,22 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.backend.invalidate_recordset()
         self.assertEqual(self.backend.failed_job_count, 0)
 
+    def test_retry_failed_requeues_a_failed_job_of_a_run_not_closed_yet(self):
+        # the chaos bench: a job lost its database connection when PostgreSQL restarted
+        # and failed while its run was still open (the cron closes runs every few minutes)
+        self.sim.inject("429", "/tax", times=1, seconds=120)
+        self.backend._queue_sync("taxes")
+        self.run_stored_jobs()  # the job fails; no cron closed the run
+        run = self.runs("taxes")[-1]
+        self.assertEqual(run.state, "running")
+        self.assertEqual(run.job_ids.mapped("state"), ["failed"])
+        forget_limiters()
+        self.backend.action_retry_failed()
+        self.assertEqual(run.job_ids.mapped("state"), ["pending"])
+        self.finish()
+        self.assertEqual((run.state, run.failed_count), ("done", 0))
+        self.assertEqual(run.read_count, len(self.dataset.taxes))
+
     def test_rate_limit_window_is_shared_by_the_job_processes(self):
         limiter = self.backend._v1_client().limiter
         self.assertEqual(limiter.allowed, 27)  # the whole budget: no share per process

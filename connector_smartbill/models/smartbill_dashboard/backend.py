@@ -121,9 +121,14 @@ class SmartBillBackend(models.Model):
     def action_retry_failed(self):
         """Requeue every failed job and import every failed document again."""
         self._check_manager()
-        runs = self.env["smartbill.sync.run"].search(
-            [("backend_id", "in", self.ids), ("state", "=", "failed")]
+        # the runs that have a failed job, closed or not: a run is closed by the cron
+        # once all its jobs ended, and a job that failed meanwhile waits for no cron
+        failed = (
+            self.env["queue.job"]
+            .sudo()
+            .search([("state", "=", "failed"), ("smartbill_run_id.backend_id", "in", self.ids)])
         )
+        runs = self.env["smartbill.sync.run"].browse(failed.smartbill_run_id.ids)
         jobs = runs.action_retry_failed()
         documents = self.env["smartbill.document"].search(
             [
