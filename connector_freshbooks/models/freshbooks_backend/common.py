@@ -122,12 +122,3 @@ class FreshBooksBackend(models.Model):
             limit=self._limit(),
             limiter_connect=self._rate_budget_connect(),
         )
-
-
-class ConnectorAlert(models.Model):
-    _inherit = "connector.alert"
-
-    kind = fields.Selection(
-        selection_add=[("reconnect", "Reconnect to FreshBooks")],
-        ondelete={"reconnect": "cascade"},
-    )

@@ -247,3 +247,14 @@ class FreshBooksBackend(models.Model):
             },
             kinds=["reconnect"],
         )
+
+
+class ConnectorAlert(models.Model):
+    """The connection's own alert: FreshBooks refused the refresh token."""
+
+    _inherit = "connector.alert"
+
+    kind = fields.Selection(
+        selection_add=[("reconnect", "Reconnect to FreshBooks")],
+        ondelete={"reconnect": "cascade"},
+    )
