@@ -4,9 +4,6 @@ expired access token renewed by the caller's hook, errors in the base's classes 
 secret in them; webhooks registered, verified and their deliveries read as hostile
 bytes (signature checked in constant time before a field is read)."""
 
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -27,7 +24,7 @@ from connector_freshbooks.api import (
     read_delivery,
 )
 from connector_freshbooks.api.webhooks import signature
-from tests.freshbooks_sim import FreshBooksSim, generate
+from tests.freshbooks_sim import FreshBooksSim, Receiver, generate
 
 REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"
 
@@ -160,56 +157,29 @@ def test_plain_http_to_another_host_is_refused_before_sending_the_secret():
         client.exchange("some-code")
 
 
-class RawReceiver:
-    """A webhook endpoint keeping each POST as (signature header, body bytes)."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):  # noqa: N802 - stdlib name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                received.append((self.headers.get(SIGNATURE_HEADER), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/freshbooks/webhook/1"
-
-    def wait(self, count):
-        deadline = time.monotonic() + 5
-        while len(self.received) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert len(self.received) >= count, self.received
-        return self.received
-
-
 @pytest.fixture
 def hooked(sim):
     """A connected client and a verified invoice webhook: (client, receiver, verifier)."""
     tokens = oauth(sim).exchange(code_for(sim))
     client = FreshBooksClient(tokens.access_token, sim.data.account_id, base_url=sim.url)
-    receiver = RawReceiver()
+    receiver = Receiver("/freshbooks/webhook/1")
     callback = client.register_webhook("invoice", receiver.url)
-    ((signed, body),) = receiver.wait(1)
+    ((headers, body),) = receiver.wait(1)
+    signed = headers.get(SIGNATURE_HEADER)
     delivery = read_delivery(body, signed, None)  # not signed: there is no verifier yet
     assert (delivery.name, delivery.object_id) == ("callback.verify", callback["callbackid"])
     assert client.confirm_webhook(callback["callbackid"], delivery.verifier)["verified"]
     assert [c["verified"] for c in client.webhooks()] == [True]
     yield client, receiver, delivery.verifier
-    receiver.httpd.shutdown()
+    receiver.stop()
 
 
 def test_a_signed_delivery_is_read(sim, hooked):
     _client, receiver, verifier = hooked
     invoice_id = next(iter(sim.data.invoices))
     sim.change("invoice", invoice_id, status=2)
-    signed, body = receiver.wait(2)[1]
+    headers, body = receiver.wait(2)[1]
+    signed = headers[SIGNATURE_HEADER]
     delivery = read_delivery(body, signed, verifier)
     assert (delivery.name, delivery.noun) == ("invoice.update", "invoice")
     assert (delivery.object_id, delivery.account_id) == (invoice_id, sim.data.account_id)
@@ -218,7 +188,8 @@ def test_a_signed_delivery_is_read(sim, hooked):
 def test_unsigned_wrongly_signed_or_altered_deliveries_are_refused(sim, hooked):
     _client, receiver, verifier = hooked
     sim.change("invoice", next(iter(sim.data.invoices)), status=2)
-    signed, body = receiver.wait(2)[1]
+    headers, body = receiver.wait(2)[1]
+    signed = headers[SIGNATURE_HEADER]
     altered = body.replace(b"object_id=", b"object_id=9")
     for header, payload, key in (
         (None, body, verifier),  # unsigned

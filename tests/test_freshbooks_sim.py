@@ -3,10 +3,8 @@
 over plain HTTP where the SDK has no call (the authorize page, webhook deliveries)."""
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +12,7 @@ import requests
 from freshbooks import Client, FilterBuilder, IncludesBuilder, PaginateBuilder
 from freshbooks.errors import FreshBooksError
 
-from tests.freshbooks_sim import EASTERN, FreshBooksSim, generate
+from tests.freshbooks_sim import EASTERN, FreshBooksSim, Receiver, generate
 
 REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"
 SCOPES = ["user:profile:read", "user:clients:read", "user:invoices:read", "user:payments:read"]
@@ -181,36 +179,6 @@ def test_scopes_are_enforced(sim):
     assert err.value.status_code == 403
 
 
-class Receiver:
-    """A webhook endpoint: every POST it gets, as (headers, form data in order)."""
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):  # noqa: N802 - stdlib name
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-                form = {k: v[0] for k, v in parse_qs(body).items()}
-                received.append((dict(self.headers), form))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-
-    def wait(self, count):
-        for _ in range(100):
-            if len(self.received) >= count:
-                return self.received
-            threading.Event().wait(0.05)
-        raise AssertionError(f"{len(self.received)} deliveries, expected {count}")
-
-
 def test_webhook_verification_and_signed_deliveries(sim):
     import base64
     import hashlib
@@ -220,7 +188,8 @@ def test_webhook_verification_and_signed_deliveries(sim):
     receiver = Receiver()
     callback = sdk.callbacks.create("zDmNq", {"event": "invoice.update", "uri": receiver.url})
     assert callback.verified is False
-    ((headers, form),) = receiver.wait(1)
+    ((headers, body),) = receiver.wait(1)
+    form = receiver.form(body)
     assert (form["name"], form["object_id"]) == ("callback.verify", str(callback.callbackid))
     assert "X-FreshBooks-Hmac-SHA256" not in headers
     verifier = form["verifier"]
@@ -229,7 +198,8 @@ def test_webhook_verification_and_signed_deliveries(sim):
     assert sdk.callbacks.verify("zDmNq", callback.callbackid, verifier).verified is True
     invoice_id = next(iter(sim.data.invoices))
     sim.change("invoice", invoice_id, status=2)
-    headers, form = receiver.wait(2)[1]
+    headers, body = receiver.wait(2)[1]
+    form = receiver.form(body)
     assert form["name"] == "invoice.update" and form["object_id"] == str(invoice_id)
     # FreshBooks' documented check: the base64 HMAC-SHA256 of json.dumps(form data)
     expected = base64.b64encode(
