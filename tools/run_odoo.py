@@ -16,6 +16,7 @@ from pathlib import Path
 
 import cli_check
 import psycopg2
+import upgrade_check
 from psycopg2 import sql
 
 REPO = Path(__file__).resolve().parent.parent
@@ -199,12 +200,13 @@ def cmd_test(args):
     upgrade = subprocess.call(
         [sys.executable, str(REPO / "tools" / "upgrade_check.py"), "--db", f"{args.db}_upgrade"]
     )
-    summary += "\nupgrade: " + (
-        "from the connector before the base, intact" if not upgrade else "FAILED"
-    )
+    summary += "\nupgrade: " + {
+        0: "from the connector before the base, intact",
+        upgrade_check.NOT_RUN: "NOT RUN (the commit before the base is not in this clone)",
+    }.get(upgrade, "FAILED")
     (Path(sys.prefix) / "odoo-test.summary").write_text(summary + "\n")
     reasons += [f"smartbill_import: {problem}" for problem in cli_problems]
-    if upgrade:
+    if upgrade not in (0, upgrade_check.NOT_RUN):
         reasons.append("the upgrade check failed")
     for reason in reasons:
         print(f"FAILED: {reason}")

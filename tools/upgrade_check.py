@@ -6,7 +6,8 @@ alerts and encrypted tokens intact.
 archive``, installs them in a fresh database, feeds it from the SmartBill simulator (tiny
 dataset: master data and the e-Factura folder, through queue jobs), opens an alert, notes
 what is there; then ``-u connector_smartbill`` with this checkout's addons, and compares.
-Prints one line per check and exits 1 when one fails. Run by ``make test``.
+Prints one line per check and exits 1 when one fails, 3 when the clone does not hold
+that commit and cannot fetch it (a shallow clone). Run by ``make test``.
 """
 
 import argparse
@@ -21,6 +22,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tools"))
 
 UPGRADE_FROM = "ea33898"  # the last connector_smartbill before connector_accounting_base
+NOT_RUN = 3  # exit code: a clone without that commit (and none to fetch it from)
 BINDINGS = (
     "smartbill.res.partner",
     "smartbill.product.product",
@@ -28,6 +30,22 @@ BINDINGS = (
     "smartbill.series",
     "smartbill.account.move",
 )
+
+
+def have_old_commit():
+    """Whether this clone holds ``UPGRADE_FROM``; a shallow clone is deepened first."""
+
+    def present():
+        check = ["git", "-C", str(REPO), "cat-file", "-e", f"{UPGRADE_FROM}^{{commit}}"]
+        return subprocess.run(check, capture_output=True, check=False).returncode == 0
+
+    if not present():
+        subprocess.run(
+            ["git", "-C", str(REPO), "fetch", "--quiet", "--unshallow"],
+            capture_output=True,
+            check=False,
+        )
+    return present()
 
 
 def old_tree():
@@ -160,6 +178,9 @@ def main():
     os.environ["SMARTBILL_KEY"] = ensure_key()
     os.environ.pop("CONNECTOR_KEY", None)
     src = odoo_src()
+    if not have_old_commit():
+        print(f"upgrade: NOT RUN: commit {UPGRADE_FROM} is not in this clone (shallow?)")
+        return NOT_RUN
     old = old_tree()
     recreate_database(args.db)
     steps = [
