@@ -144,5 +144,5 @@ class TestConnect(FreshBooksHarness, HttpCase):
         answer = self.url_open(
             f"/freshbooks/auth/start?backend_id={self.backend.id}", allow_redirects=False
         )
-        self.assertNotEqual(answer.status_code, 303)
+        self.assertEqual(answer.status_code, 403)
         self.assertFalse(self.sim.requests)
