@@ -3,14 +3,14 @@
 {
     "name": "Accounting Connector Base",
     "summary": "What every accounting connector shares: transport policy, redaction, rate "
-    "budget, credential vault, health alerts",
-    "version": "19.0.1.0.0",
+    "budget, credential vault, health alerts, sync runs and failed records, pages of jobs",
+    "version": "19.0.1.1.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
     "license": "AGPL-3",
     "development_status": "Alpha",
-    "depends": ["connector", "mail"],
+    "depends": ["connector", "mail", "queue_job"],
     "external_dependencies": {"python": ["cryptography", "requests"]},
     "data": [
         "models/connector_alert/ir.model.access.csv",

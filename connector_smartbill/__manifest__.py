@@ -3,7 +3,7 @@
 {
     "name": "SmartBill Connector",
     "summary": "Mirror SmartBill (Romania) invoices, partners, products and payments into Odoo",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",

@@ -71,12 +71,20 @@ def snapshot(env):
     runs = env.cr.fetchone()[0]
     env.cr.execute("SELECT count(*) FROM account_move WHERE x_smartbill_number IS NOT NULL")
     numbered = env.cr.fetchone()[0]
+    # a job's figures: queue_job's smartbill_* columns before 19.0.1.4.0, connector_* since
+    prefix = "connector" if "connector_counts" in env["queue.job"]._fields else "smartbill"
+    env.cr.execute(
+        f"SELECT count(*), sum({prefix}_calls)::int, count({prefix}_ref) FROM queue_job "
+        f"WHERE {prefix}_counts IS NOT NULL"
+    )
+    job_figures = list(env.cr.fetchone())
     return {
         "backend": backend.id,
         "bindings": {name: env[name].search_count([]) for name in BINDINGS},
         "external_ids": sorted(env["smartbill.res.partner"].search([]).mapped("external_id")),
         "runs": runs,
         "numbered_moves": numbered,
+        "job_figures": job_figures,
         "secrets": [v1_secret, v3_secret],
         "tokens": [backend._secret("v1_token"), backend._secret("v3_token")],
     }
@@ -125,6 +133,7 @@ def verify(args):
         ("partner bindings' SmartBill ids", before["external_ids"], after["external_ids"]),
         ("sync runs", before["runs"], after["runs"]),
         ("moves with their legal number", before["numbered_moves"], after["numbered_moves"]),
+        ("jobs' counts, calls and references", before["job_figures"], after["job_figures"]),
         ("encrypted tokens (unchanged ciphertext)", before["secrets"], after["secrets"]),
         ("tokens read with the key", before["tokens"], after["tokens"]),
         ("alerts in connector.alert", [before["alerts"], "stale"], alerts_found),
@@ -136,7 +145,12 @@ def verify(args):
         ok = expected == found
         failed += not ok
         print(f"upgrade: {name}: {'ok' if ok else f'FAILED ({expected!r} -> {found!r})'}")
-    populated = all(before["bindings"].values()) and before["runs"] and before["numbered_moves"]
+    populated = (
+        all(before["bindings"].values())
+        and before["runs"]
+        and before["numbered_moves"]
+        and before["job_figures"][0]
+    )
     if not populated:
         failed += 1
         print(f"upgrade: FAILED: the old database was not populated ({before})")

@@ -1,1 +1,1 @@
-from . import connector_vault, connector_alert, connector_backend
+from . import connector_vault, connector_alert, connector_backend, queue_job, connector_sync_run

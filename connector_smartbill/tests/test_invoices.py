@@ -13,9 +13,9 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.connector_accounting_base.jobs import PAGE_SIZE
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..jobs import PAGE_SIZE
 from .common import MasterDataCase, SmartBillCase
 
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 from odoo import fields
 from odoo.tests import tagged
 
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
+from odoo.addons.connector_accounting_base.jobs import PAGE_SIZE
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..components.mapper import split_vat
-from ..exceptions import InvalidRecordError
-from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 
 

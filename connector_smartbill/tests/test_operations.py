@@ -20,9 +20,9 @@ from odoo.addons.connector_accounting_base.api.limiter import (
     RateLimiter,
     forget_limiters,
 )
+from odoo.addons.connector_accounting_base.jobs import PAGE_SIZE
 
 from ..api import RateLimitedError
-from ..jobs import PAGE_SIZE
 from .common import MasterDataCase
 from .test_invoices import RomanianCompanyCase
 
@@ -304,7 +304,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         # Retry fetched it again and found it stored: the failed one is that document
         self.assertFalse(unread.exists())
         fetched = self.env["queue.job"].search([("method_name", "=", "fetch_again")])
-        self.assertEqual((fetched.state, fetched.smartbill_ref), ("done", name))
+        self.assertEqual((fetched.state, fetched.connector_ref), ("done", name))
         documents = self.backend.document_ids
         self.assertEqual(set(documents.mapped("state")), {"imported"})
         self.assertEqual(len(self.moves()), len(documents))
@@ -385,7 +385,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual(len(pages), math.ceil(len(documents) / PAGE_SIZE))
         self.assertEqual(sum(len(page.args[0]) for page in pages), len(documents))
         # every document was created by its page, none went to a job of its own
-        created = sum(page.smartbill_counts.get("created", 0) for page in pages)
+        created = sum(page.connector_counts.get("created", 0) for page in pages)
         self.assertEqual(created, len(documents))
         self.assertFalse(jobs.filtered(lambda job: job.method_name == "import_document"))
         self.assertEqual(set(documents.move_id.mapped("state")), {"posted"})

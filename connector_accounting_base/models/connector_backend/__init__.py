@@ -1,1 +1,1 @@
-from . import common
+from . import common, runs

@@ -16,13 +16,17 @@ from psycopg2 import IntegrityError
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_accounting_base.exceptions import (
+    DatabaseRefusedError,
+    InvalidRecordError,
+    database_reason,
+)
+from odoo.addons.connector_accounting_base.jobs import JobOutcome, import_each
 
 from ...api import SmartBillError
 from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
-from ...exceptions import DatabaseRefusedError, InvalidRecordError, database_reason
-from ...jobs import JobOutcome, import_each
 from .common import ban
 
 _logger = logging.getLogger(__name__)

@@ -9,10 +9,10 @@ from decimal import Decimal
 from odoo import Command
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
 from ...components.importer import retry_unique_violation
 from ...components.mapper import country_for, state_for
-from ...exceptions import InvalidRecordError
 from ..smartbill_series.common import WITHOUT_SERIES
 
 # UN/ECE Recommendation 20 unit codes -> Odoo units

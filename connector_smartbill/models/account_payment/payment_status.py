@@ -17,11 +17,11 @@ from odoo import fields, models, sql_db
 from odoo.tools import SQL
 
 from odoo.addons.connector.database import pg_try_advisory_lock
+from odoo.addons.connector_accounting_base.jobs import JobOutcome, Pages, connector_job, import_each
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import NotFoundError
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, Pages, import_each, smartbill_job
 
 _logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class SmartBillAccountMove(models.Model):
         settled = Decimal(str(self.amount_total)) - Decimal(str(self.amount_residual))
         return settled - credited
 
-    @smartbill_job
+    @connector_job
     def sync_payment_statuses(self, run=None):
         """Job: the payment status of a page of invoices. SmartBill is asked for every
         invoice first (the calls wait for the rate limit), then each invoice is aligned
@@ -100,7 +100,7 @@ class SmartBillAccountMove(models.Model):
         (``sync_payment_status``)."""
         return PaymentStatusPages(self.env, run).import_page(self)
 
-    @smartbill_job
+    @connector_job
     def sync_payment_status(self, run=None):
         """Job: align Odoo's paid amount on SmartBill's for this invoice (in a dry run,
         only tell whether it would change)."""

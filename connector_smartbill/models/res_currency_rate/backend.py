@@ -6,10 +6,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    connector_job,
+    identity_without_run,
+)
+
 from ...api.bnr import DEFAULT_URL as BNR_URL
 from ...api.bnr import BnrClient
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
 
 
 class SmartBillBackend(models.Model):
@@ -33,7 +38,7 @@ class SmartBillBackend(models.Model):
         job = self.with_delay(priority=5, identity_key=identity_without_run)
         return self._run_of(run, job.import_bnr_rates(since=since, until=until, run=run))
 
-    @smartbill_job
+    @connector_job
     def import_bnr_rates(self, since=None, until=None, run=None):
         """Job: BNR's rates of [since, until] (default: the last 7 days) for the
         company's active currencies; only new or changed rates are written. SmartBill uses

@@ -38,7 +38,7 @@ class SmartBillBackend(models.Model):
     """One SmartBill company (CIF) feeding one Odoo company."""
 
     _name = "smartbill.backend"
-    _inherit = ["connector.backend", "mail.thread", "smartbill.job.mixin"]
+    _inherit = ["connector.backend", "mail.thread", "connector.job.mixin"]
     _description = "SmartBill Backend"
     _order = "name"
 
@@ -252,13 +252,6 @@ class SmartBillBackend(models.Model):
             },
         }
 
-    def _notify_queued(self, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"message": message, "type": "info"},
-        }
-
     def _wizard(self, model_name, name, **defaults):
         """A wizard of ``model_name`` for this backend (``defaults``: its default values)."""
         return {
@@ -268,14 +261,4 @@ class SmartBillBackend(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_backend_id": self.id, **defaults},
-        }
-
-    def _open(self, model_name, name):
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": model_name,
-            "view_mode": "list,form",
-            "domain": [("backend_id", "in", self.ids)],
-            "context": {"default_backend_id": self[:1].id},
         }

@@ -2,9 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
+from odoo.addons.connector_accounting_base.jobs import identity_without_run
 from odoo.addons.queue_job.delay import chain, group
-
-from ...jobs import identity_without_run
 
 
 class SmartBillBackend(models.Model):

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ...jobs import JobOutcome, Pages, describe, smartbill_job
+from odoo.addons.connector_accounting_base.jobs import JobOutcome, Pages, connector_job, describe
 
 
 class BindingPages(Pages):
@@ -47,7 +47,7 @@ class SmartBillBinding(models.AbstractModel):
     """
 
     _name = "smartbill.binding"
-    _inherit = ["external.binding", "smartbill.job.mixin"]
+    _inherit = ["external.binding", "connector.job.mixin"]
     _description = "SmartBill Binding (abstract)"
     _smartbill_priority = 10
     _smartbill_entity = None  # the sync runs' entity of the batch import
@@ -72,7 +72,7 @@ class SmartBillBinding(models.AbstractModel):
     )
 
     @api.model
-    @smartbill_job
+    @connector_job
     def import_batch(self, backend, filters=None, run=None):
         """Job: walk SmartBill's list and import what is new or changed; the record
         jobs it queues belong to ``run``."""
@@ -81,13 +81,13 @@ class SmartBillBinding(models.AbstractModel):
         return JobOutcome(describe(counts) or "0 read", counts)
 
     @api.model
-    @smartbill_job
+    @connector_job
     def import_record(self, backend, external_id, record=None, force=False, run=None):
         """Job: import one SmartBill record (``record``: its payload, when known)."""
         return self._import_record(backend, external_id, record, force)
 
     @api.model
-    @smartbill_job
+    @connector_job
     def import_records(self, backend, records, run=None):
         """Job: import a page of SmartBill records (``[external_id, payload]`` pairs),
         each in its own savepoint; a record that fails here is queued alone

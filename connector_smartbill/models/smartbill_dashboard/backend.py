@@ -10,18 +10,13 @@ from ...api import V1_LIMIT, V3_LIMIT, shared_limiter
 
 class SmartBillBackend(models.Model):
     """The operations dashboard: runs in progress and failed, what failed and since
-    when, the rate limit's state, and the way to the records behind each figure."""
+    when (the base's figures, with the documents that failed), the rate limit's state,
+    and the way to the records behind each figure."""
 
     _inherit = "smartbill.backend"
 
     partner_count = fields.Integer(compute="_compute_dashboard")
     product_count = fields.Integer(compute="_compute_dashboard")
-    failed_job_count = fields.Integer("Failed jobs", compute="_compute_dashboard")
-    running_run_count = fields.Integer("Runs in progress", compute="_compute_dashboard")
-    failed_run_count = fields.Integer("Runs with failures", compute="_compute_dashboard")
-    oldest_failure = fields.Datetime(
-        compute="_compute_dashboard", help="When the oldest failure still to fix happened."
-    )
     v1_calls_left = fields.Integer(
         "V1 calls left",
         compute="_compute_rate_state",
@@ -41,25 +36,18 @@ class SmartBillBackend(models.Model):
     )
 
     def _compute_dashboard(self):
-        runs = self.env["smartbill.sync.run"]
-        jobs = self.env["queue.job"].sudo()
         for backend in self:
             domain = [("backend_id", "=", backend._origin.id)]
             backend.partner_count = self.env["smartbill.res.partner"].search_count(domain)
             backend.product_count = self.env["smartbill.product.product"].search_count(domain)
-            backend.failed_job_count = self.env["smartbill.sync.run.failure"].search_count(
-                [*domain, ("state", "=", "failed")]
-            )
-            backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
-            backend.failed_run_count = runs.search_count([*domain, ("state", "=", "failed")])
-            first_job = jobs.search(
-                [*backend._jobs_domain(), ("state", "=", "failed")], order="date_created", limit=1
-            )
-            first_document = self.env["smartbill.document"].search(
-                [*domain, ("state", "=", "failed")], order="create_date", limit=1
-            )
-            dates = [d for d in (first_job.date_created, first_document.create_date) if d]
-            backend.oldest_failure = min(dates) if dates else False
+
+    def _oldest_failures(self):
+        first_document = self.env["smartbill.document"].search(
+            [("backend_id", "=", self._origin.id), ("state", "=", "failed")],
+            order="create_date",
+            limit=1,
+        )
+        return [*super()._oldest_failures(), first_document.create_date]
 
     def _limiter_states(self):
         """The limiters' state of this backend's tokens (their window is shared)."""
@@ -85,14 +73,6 @@ class SmartBillBackend(models.Model):
             )
             backend.rate_limit_waits = sum(s["waits"] for s in states.values())
 
-    def action_open_runs(self):
-        return self._open("smartbill.sync.run", self.env._("SmartBill sync runs"))
-
-    def action_open_failed_runs(self):
-        action = self.action_open_runs()
-        action["domain"] = [*action["domain"], ("state", "=", "failed")]
-        return action
-
     def _open_runs_action(self, xmlid):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [*safe_eval(action["domain"] or "[]"), ("backend_id", "in", self.ids)]
@@ -112,24 +92,9 @@ class SmartBillBackend(models.Model):
     def action_open_products(self):
         return self._open("smartbill.product.product", self.env._("SmartBill products"))
 
-    def action_open_failed_jobs(self):
-        """The records that failed (jobs out of tries, documents that cannot be booked)."""
-        action = self._open("smartbill.sync.run.failure", self.env._("Failed SmartBill records"))
-        action.update(view_mode="list", domain=[*action["domain"], ("state", "=", "failed")])
-        return action
-
     def action_retry_failed(self):
         """Requeue every failed job and import every failed document again."""
-        self._check_manager()
-        # the runs that have a failed job, closed or not: a run is closed by the cron
-        # once all its jobs ended, and a job that failed meanwhile waits for no cron
-        failed = (
-            self.env["queue.job"]
-            .sudo()
-            .search([("state", "=", "failed"), ("smartbill_run_id.backend_id", "in", self.ids)])
-        )
-        runs = self.env["smartbill.sync.run"].browse(failed.smartbill_run_id.ids)
-        jobs = runs.action_retry_failed()
+        jobs = self._retry_failed_jobs()
         documents = self.env["smartbill.document"].search(
             [
                 ("backend_id", "in", self.ids),

@@ -3,10 +3,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    Pages,
+    connector_job,
+    identity_without_run,
+)
+
 from ...efactura import EFacturaError
 from ...efactura.source import DocumentFolder, split_credentials
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, Pages, identity_without_run, smartbill_job
 from ..smartbill_backend.common import MANAGER
 from .common import DocumentPages
 
@@ -129,7 +135,7 @@ class SmartBillBackend(models.Model):
         job = self.with_delay(priority=15, identity_key=identity_without_run)
         return self._run_of(run, job.import_efactura_folder(since=since, until=until, run=run))
 
-    @smartbill_job
+    @connector_job
     def import_efactura_folder(self, since=None, until=None, run=None):
         """Job: the folder's documents issued between ``since`` and ``until``: its new
         files are downloaded, stored and imported by jobs of a page each
@@ -177,7 +183,7 @@ class SmartBillBackend(models.Model):
         FolderPages(self, run).queue(new)
         return JobOutcome(f"{len(documents) + len(new)} e-Factura documents queued", counts)
 
-    @smartbill_job
+    @connector_job
     def import_efactura_files(self, names, run=None):
         """Job: download the folder's new files ``names``, store them and import their
         documents as one page; a download that fails is a failed document with its

@@ -5,9 +5,15 @@ import hashlib
 
 from odoo import api, fields, models
 
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    Pages,
+    connector_job,
+    identity_without_run,
+)
+
 from ...efactura import EFacturaError, parse, read_files, root_of
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, Pages, identity_without_run, smartbill_job
 
 
 class DocumentPages(Pages):
@@ -44,7 +50,7 @@ class SmartBillDocument(models.Model):
     once per backend: the same file twice is the same document."""
 
     _name = "smartbill.document"
-    _inherit = "smartbill.job.mixin"
+    _inherit = "connector.job.mixin"
     _description = "SmartBill e-Factura document"
     _order = "id desc"
 
@@ -244,7 +250,7 @@ class SmartBillDocument(models.Model):
         backend = self.backend_id.ensure_one()
         return backend.with_company(backend.company_id).work_on("smartbill.account.move")
 
-    @smartbill_job
+    @connector_job
     def import_documents(self, run=None):
         """Job: import a page of documents of one backend, the new moves created
         together; a document that cannot be imported here is queued alone
@@ -252,7 +258,7 @@ class SmartBillDocument(models.Model):
         with self._work() as work:
             return DocumentPages(self.env, run, work).import_page(self)
 
-    @smartbill_job
+    @connector_job
     def import_document(self, run=None):
         """Job: import this document into an invoice, credit note or vendor bill. A
         document that cannot be imported is marked failed with the reason; nothing of
@@ -274,7 +280,7 @@ class SmartBillDocument(models.Model):
             for document in todo.filtered("unread"):
                 document.with_delay(identity_key=identity_without_run).fetch_again(run=run)
 
-    @smartbill_job
+    @connector_job
     def fetch_again(self, run=None):
         """Job: download again this document its source could not give, then queue its
         import. A download that can succeed later (a timeout, 429, 5xx) is retried by

@@ -5,11 +5,16 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    connector_job,
+    identity_without_run,
+)
+
 from ...efactura import EFacturaError
 from ...efactura.spv import DEFAULT_URL as SPV_URL
 from ...efactura.spv import SpvAccessError, SpvClient
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
 from ..smartbill_backend.common import MANAGER
 
 
@@ -90,7 +95,7 @@ class SmartBillBackend(models.Model):
             day += timedelta(days=1)
         return self._run_of(run, *jobs)
 
-    @smartbill_job
+    @connector_job
     def import_spv_day(self, day, run=None):
         """Job: store the SPV messages of ``day`` not stored yet (invoices sent, bills
         received, ANAF's refusals) and queue the import of each document. A message that

@@ -8,8 +8,9 @@ import logging
 
 from odoo import api, models
 
+from odoo.addons.connector_accounting_base.exceptions import reason_of
+
 from ...efactura import EFacturaError
-from ...exceptions import reason_of
 from .common import DocumentPages
 
 _logger = logging.getLogger(__name__)

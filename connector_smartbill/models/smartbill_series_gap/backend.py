@@ -2,7 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    connector_job,
+    identity_without_run,
+)
 
 COMPLETENESS_PAGE = 50  # calls of one job: a page done is kept, whatever comes after
 
@@ -43,7 +47,7 @@ class SmartBillBackend(models.Model):
         job = self.with_delay(priority=30, identity_key=identity_without_run)
         return self._run_of(run, job.check_completeness(run=run))
 
-    @smartbill_job
+    @connector_job
     def check_completeness(self, budget=None, run=None):
         """Job: a page of the completeness check (at most *Completeness page* SmartBill
         calls), then the next page in a job of its own, until every series is checked up

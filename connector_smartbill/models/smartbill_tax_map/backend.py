@@ -2,8 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    connector_job,
+    identity_without_run,
+)
+
 from ...exceptions import job_errors
-from ...jobs import JobOutcome, identity_without_run, smartbill_job
 
 
 class SmartBillBackend(models.Model):
@@ -28,7 +33,7 @@ class SmartBillBackend(models.Model):
         job = self.with_delay(priority=1, identity_key=identity_without_run).import_taxes(run=run)
         return self._run_of(run, job)
 
-    @smartbill_job
+    @connector_job
     def import_taxes(self, run=None):
         """Job: SmartBill's VAT rates into the VAT mapping (new rows; the taxes of the
         rows without, see ``smartbill.tax.map.prefill``)."""

@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
+
 from ...components.mapper import plain
-from ...exceptions import InvalidRecordError
 
 # Romania's VAT change of 1 August 2025: 19 % -> 21 %, 9 % and 5 % -> 11 %.
 RATE_CHANGE = date(2025, 8, 1)

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ...exceptions import InvalidRecordError
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
 
 class SmartBillUomMap(models.Model):

@@ -6,12 +6,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.connector_smartbill.jobs import (
+from odoo.addons.connector_accounting_base.jobs import (
     JobOutcome,
+    connector_job,
     describe,
     identity_without_run,
     own_priority,
-    smartbill_job,
 )
 
 MAX_DAYS = 366  # days one stock run reads (one V1 call per gestiune and day)
@@ -76,7 +76,7 @@ class SmartBillBackend(models.Model):
         ]
         return self._run_of(run, *jobs)
 
-    @smartbill_job
+    @connector_job
     def import_stock(self, day, run=None):
         """Job: SmartBill's stock of every gestiune on ``day`` (one V1 call each), each
         product that changed stored in its own savepoint (an unchanged one costs a

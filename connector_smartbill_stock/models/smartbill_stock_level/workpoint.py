@@ -4,8 +4,9 @@ from collections import Counter
 
 from odoo import api, fields, models
 
-from odoo.addons.connector_smartbill.exceptions import InvalidRecordError, job_errors
-from odoo.addons.connector_smartbill.jobs import JobOutcome, import_each, smartbill_job
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
+from odoo.addons.connector_accounting_base.jobs import JobOutcome, connector_job, import_each
+from odoo.addons.connector_smartbill.exceptions import job_errors
 
 
 class SmartBillWorkpoint(models.Model):
@@ -93,7 +94,7 @@ class SmartBillWorkpoint(models.Model):
         counts.update(done)
         return counts, levels, rest
 
-    @smartbill_job
+    @connector_job
     def import_stock_product(self, day, product_code, run=None):
         """Job: one product of this gestiune on ``day``, alone (it failed in its day's
         job): read again from SmartBill, stored, applied where chosen."""
@@ -124,7 +125,7 @@ class SmartBillWorkpoint(models.Model):
             )
         return self.env["smartbill.stock.level"].record(self, day, line, product, known)
 
-    def _smartbill_job_ref(self, job):
+    def _connector_job_ref(self, job):
         if job.method_name == "import_stock_product":
             return f"{self.name}/{job.args[1]}"
-        return super()._smartbill_job_ref(job)
+        return super()._connector_job_ref(job)

@@ -1,12 +1,13 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""What a SmartBill queue job reports to its sync run.
+"""What a connector's queue job reports to its sync run, and pages of jobs.
 
-A job method decorated with :func:`smartbill_job` returns a :class:`JobOutcome`: the
+A job method decorated with :func:`connector_job` returns a :class:`JobOutcome`: the
 text queue_job stores as the job's result, carrying the job's counts (created, updated,
-unchanged...) and the SmartBill calls it made. ``queue.job`` keeps them (see
-``_job_store_values`` on the SmartBill models), and :class:`smartbill.sync.run` sums the
-jobs of a run. Nothing is written by the job for this: queue_job stores its row anyway.
+unchanged...) and the API calls it made. ``queue.job`` keeps them (see
+``connector.job.mixin``), and a connector's sync run (``connector.sync.run.mixin``)
+sums the jobs of a run. Nothing is written by the job for this: queue_job stores its
+row anyway.
 """
 
 import functools
@@ -17,7 +18,7 @@ from collections import Counter
 from odoo import api, models
 from odoo.tools import split_every
 
-from .api import SmartBillError, metering
+from .api import ConnectorError, metering
 
 _logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ STATUS_COUNTS = {
 
 
 class JobOutcome(str):
-    """A job's result text with its counts and its SmartBill calls."""
+    """A job's result text with its counts and its API calls."""
 
     def __new__(cls, text, counts=None, error_class=None):
         outcome = super().__new__(cls, text)
@@ -69,10 +70,10 @@ class _RefusedError(Exception):
     """An item its import refused (e.g. a document that cannot be booked)."""
 
 
-def _from_smartbill_api(err):
-    """Whether ``err`` (as :func:`..exceptions.job_errors` raises it) comes from
-    SmartBill's API failing or refusing: the page's other items would meet it too."""
-    return isinstance(err, SmartBillError) or isinstance(err.__context__, SmartBillError)
+def _from_source_api(err):
+    """Whether ``err`` (as :func:`..exceptions.job_errors` raises it) comes from the
+    source's API failing or refusing: the page's other items would meet it too."""
+    return isinstance(err, ConnectorError) or isinstance(err.__context__, ConnectorError)
 
 
 def import_each(cr, items, import_one, label=str):
@@ -83,8 +84,8 @@ def import_each(cr, items, import_one, label=str):
     here (an error, a lock another job holds, a record to retry later, an outcome with an
     ``error_class``) is rolled back and returned, for its own job: there it fails, waits
     for its retry or succeeds alone, with its own reason and sync-run row, as if it had
-    never been part of the page. When SmartBill's API fails, the items not tried yet are
-    returned without trying: their jobs wait for SmartBill's retry time. ``label(item)``
+    never been part of the page. When the source's API fails, the items not tried yet are
+    returned without trying: their jobs wait for the source's retry time. ``label(item)``
     names an item in the log (never its content: it may be personal data).
     """
     counts = Counter()
@@ -97,7 +98,7 @@ def import_each(cr, items, import_one, label=str):
                     raise _RefusedError(outcome)
         except Exception as err:  # noqa: BLE001 - the item's own job reports it
             _logger.info("%s goes to its own job: %s", label(item), type(err).__name__)
-            if _from_smartbill_api(err):
+            if _from_source_api(err):
                 rest += items[index:]
                 break
             rest.append(item)
@@ -185,10 +186,9 @@ class Pages:
         }
 
 
-def smartbill_job(method):
-    """Decorate a job method: meter its SmartBill calls and return a JobOutcome. A job
-    is private: queue_job runs it, RPC cannot (it spends SmartBill's and ANAF's call
-    budgets)."""
+def connector_job(method):
+    """Decorate a job method: meter its API calls and return a JobOutcome. A job is
+    private: queue_job runs it, RPC cannot (it spends the sources' call budgets)."""
 
     @functools.wraps(method)
     def job(self, *args, **kwargs):

@@ -1,0 +1,160 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class ConnectorBackend(models.AbstractModel):
+    """A backend's sync runs, failed records and *Retry failed*, and the dashboard's
+    figures of them.
+
+    A connector names its run model (``_sync_run_model``, a
+    ``connector.sync.run.mixin``) and the group that may synchronise
+    (``_manager_group``); each of its capabilities says what it syncs
+    (:meth:`_sync_entities`) and how a run of it is queued (``_queue_<entity>``).
+    """
+
+    _inherit = "connector.backend"
+    _sync_run_model = None
+    _manager_group = None
+
+    failed_job_count = fields.Integer("Failed jobs", compute="_compute_run_figures")
+    running_run_count = fields.Integer("Runs in progress", compute="_compute_run_figures")
+    failed_run_count = fields.Integer("Runs with failures", compute="_compute_run_figures")
+    oldest_failure = fields.Datetime(
+        compute="_compute_run_figures", help="When the oldest failure still to fix happened."
+    )
+
+    def _sync_entities(self):
+        """``{entity: label}``: what a backend synchronises, in the dashboard's order."""
+        return {}
+
+    def _queue_sync(self, entity, since=None, until=None, dry_run=False):
+        """Queue a sync run of ``entity``, of the records from ``since`` to ``until``
+        when it has such a window; a dry run writes nothing. Returns the run."""
+        self.ensure_one()
+        return getattr(self, f"_queue_{entity}")(since=since, until=until, dry_run=dry_run)
+
+    def _check_manager(self):
+        """The buttons that call the source, or queue what will, spend the company's
+        call budgets: its managers' only (whatever RPC is used)."""
+        if self.env.su or (self._manager_group and self.env.user.has_group(self._manager_group)):
+            return
+        raise AccessError(
+            self.env._("Only %s managers may synchronise or test a backend.", self._alert_source())
+        )
+
+    def _notify_queued(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info"},
+        }
+
+    def _open(self, model_name, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model_name,
+            "view_mode": "list,form",
+            "domain": [("backend_id", "in", self.ids)],
+            "context": {"default_backend_id": self[:1].id},
+        }
+
+    def _action_queue(self, entity, message):
+        """A button: queue a run of ``entity`` for each backend, tell it is queued."""
+        self._check_manager()
+        for backend in self:
+            backend._queue_sync(entity)
+        return self._notify_queued(message)
+
+    def _new_run(self, entity, source=None, **values):
+        """A sync run of this backend, for the jobs about to be queued."""
+        self.ensure_one()
+        return self.env[self._sync_run_model].create(
+            {"backend_id": self.id, "entity": entity, "source": source, **values}
+        )
+
+    def _run_of(self, run, *jobs):
+        """The run that does the work of ``jobs`` (queue_job's jobs, as ``with_delay``
+        returns them): ``run``, unless the same work was queued already (the identity
+        key kept the older jobs): then their run, and ``run`` is deleted. A run without
+        work would close *Done* and move the last success although nothing ran."""
+        doing = self.env[self._sync_run_model]
+        for job in jobs:  # queue_job gives the older job's record when it kept it
+            record = job if isinstance(job, models.BaseModel) else job.db_record()
+            doing |= record[doing._job_run_field]
+        if not doing or run in doing:
+            return run
+        run.unlink()
+        return doing[:1]
+
+    def _jobs_domain(self):
+        # every job of a connector belongs to a sync run of its backend
+        run_field = self.env[self._sync_run_model]._job_run_field
+        return [(f"{run_field}.backend_id", "=", self._origin.id)]
+
+    # -- the dashboard's figures ----------------------------------------------------------
+    def _oldest_failures(self):
+        """When this backend's failures still to fix began (a date per kind of failure)."""
+        first_job = (
+            self.env["queue.job"]
+            .sudo()
+            .search([*self._jobs_domain(), ("state", "=", "failed")], order="date_created", limit=1)
+        )
+        return [first_job.date_created]
+
+    def _compute_run_figures(self):
+        for backend in self:
+            if not backend._sync_run_model:
+                backend.update(
+                    dict.fromkeys(
+                        (
+                            "failed_job_count",
+                            "running_run_count",
+                            "failed_run_count",
+                            "oldest_failure",
+                        ),
+                        False,
+                    )
+                )
+                continue
+            runs = self.env[backend._sync_run_model]
+            domain = [("backend_id", "=", backend._origin.id)]
+            backend.failed_job_count = self.env[runs._failure_model].search_count(
+                [*domain, ("state", "=", "failed")]
+            )
+            backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
+            backend.failed_run_count = runs.search_count([*domain, ("state", "=", "failed")])
+            dates = [date for date in backend._oldest_failures() if date]
+            backend.oldest_failure = min(dates) if dates else False
+
+    def action_open_runs(self):
+        return self._open(self._sync_run_model, self.env._("%s sync runs", self._alert_source()))
+
+    def action_open_failed_runs(self):
+        action = self.action_open_runs()
+        action["domain"] = [*action["domain"], ("state", "=", "failed")]
+        return action
+
+    def action_open_failed_jobs(self):
+        """The records that failed (jobs out of tries, records that cannot be imported)."""
+        failures = self.env[self._sync_run_model]._failure_model
+        action = self._open(failures, self.env._("Failed %s records", self._alert_source()))
+        action.update(view_mode="list", domain=[*action["domain"], ("state", "=", "failed")])
+        return action
+
+    def _retry_failed_jobs(self):
+        """Requeue every failed job of these backends; returns how many."""
+        self._check_manager()
+        runs = self.env[self._sync_run_model]
+        # the runs that have a failed job, closed or not: a run is closed by the cron
+        # once all its jobs ended, and a job that failed meanwhile waits for no cron
+        failed = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [("state", "=", "failed"), (f"{runs._job_run_field}.backend_id", "in", self.ids)]
+            )
+        )
+        return runs.browse(failed[runs._job_run_field].ids).action_retry_failed()
