@@ -104,24 +104,43 @@ class FreshBooksClient(client.BaseClient):
 
     def page(self, resource, page=1, *, per_page=MAX_PER_PAGE, updated_min=None, lines=False):
         """One page of ``resource`` (``users/clients``...): ``(records, pages)``."""
-        if not self.account_id:
-            message = "No FreshBooks account id: connect first"
-            raise errors.ValidationError(message)
         params = {"page": page, "per_page": min(max(1, per_page), MAX_PER_PAGE)}
         if updated_min:
             params["search[updated_min]"] = updated_min
         if lines:
             params["include[]"] = "lines"
-        body = self.request(f"/accounting/account/{self.account_id}/{resource}", params)[1]
+        body = self.request(self._accounting(resource), params)[1]
         result = (body.get("response") or {}).get("result") or {}
         plural = resource.split("/")[-1]
         return result.get(plural) or [], int(result.get("pages") or 1)
 
-    # -- webhooks ---------------------------------------------------------------------------
-    def _callbacks(self):
+    def get(self, resource, record_id, *, lines=False):
+        """One record of ``resource`` by its id (``NotFoundError`` when there is none)."""
+        params = {"include[]": "lines"} if lines else None
+        path = f"{self._accounting(resource)}/{int(record_id)}"
+        result = (self.request(path, params)[1].get("response") or {}).get("result") or {}
+        return next(iter(result.values()), None) or {}
+
+    def create(self, resource, single, values):
+        """A new record of ``resource`` (``users/clients``, single ``client``)."""
+        answer = self.request(self._accounting(resource), method="POST", json={single: values})[1]
+        return answer["response"]["result"][single]
+
+    def update(self, resource, single, record_id, values):
+        """``values`` written on the record ``record_id`` of ``resource``."""
+        path = f"{self._accounting(resource)}/{int(record_id)}"
+        answer = self.request(path, method="PUT", json={single: values})[1]
+        return answer["response"]["result"][single]
+
+    def _accounting(self, resource):
         if not self.account_id:
             message = "No FreshBooks account id: connect first"
             raise errors.ValidationError(message)
+        return f"/accounting/account/{self.account_id}/{resource}"
+
+    # -- webhooks ---------------------------------------------------------------------------
+    def _callbacks(self):
+        self._accounting("")  # refused without an account id
         return f"/events/account/{self.account_id}/events/callbacks"
 
     def register_webhook(self, event, uri):

@@ -16,6 +16,7 @@ from psycopg2 import IntegrityError
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_accounting_base.components.importer import retry_unique_violation
 from odoo.addons.connector_accounting_base.exceptions import (
     DatabaseRefusedError,
     InvalidRecordError,
@@ -24,7 +25,6 @@ from odoo.addons.connector_accounting_base.exceptions import (
 from odoo.addons.connector_accounting_base.jobs import JobOutcome, import_each
 
 from ...api import SmartBillError
-from ...components.importer import retry_unique_violation
 from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
 from .common import ban

@@ -9,9 +9,9 @@ from decimal import Decimal
 from odoo import Command
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_accounting_base.components.importer import retry_unique_violation
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
-from ...components.importer import retry_unique_violation
 from ...components.mapper import country_for, state_for
 from ..smartbill_series.common import WITHOUT_SERIES
 
