@@ -1,1 +1,8 @@
-from . import connector_vault, connector_alert, connector_backend, queue_job, connector_sync_run
+from . import (
+    connector_vault,
+    connector_alert,
+    connector_backend,
+    queue_job,
+    connector_sync_run,
+    connector_binding,
+)

@@ -17,7 +17,7 @@ class SmartBillBackend(models.Model):
         children = self.env.registry["smartbill.binding"]._inherit_children
         models_ = sorted(
             (self.env[name] for name in children if self.env[name]._smartbill_entity),
-            key=lambda model: model._smartbill_priority,
+            key=lambda model: model._import_priority,
         )
         return {model._smartbill_entity: model for model in models_}
 
@@ -36,7 +36,7 @@ class SmartBillBackend(models.Model):
     def _batch(self, model):
         """The job options of the batch import of binding ``model`` for this backend."""
         return {
-            "priority": model._smartbill_priority,
+            "priority": model._import_priority,
             "identity_key": identity_without_run,
             "description": self.env._(
                 "SmartBill %(what)s of %(backend)s", what=model._description, backend=self.name

@@ -18,7 +18,7 @@ class SmartBillSeries(models.Model):
     _inherit = "smartbill.binding"
     _description = "SmartBill Series"
     _order = "series_type, name"
-    _smartbill_priority = 5
+    _import_priority = 5
     _smartbill_entity = "series"
     _smartbill_source = "v1"
 

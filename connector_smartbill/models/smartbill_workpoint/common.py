@@ -15,7 +15,7 @@ class SmartBillWorkpoint(models.Model):
     _inherit = "smartbill.binding"
     _description = "SmartBill Workpoint"
     _order = "name"
-    _smartbill_priority = 5
+    _import_priority = 5
     _smartbill_entity = "workpoints"
 
     name = fields.Char(required=True)

@@ -1,0 +1,75 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+from ...jobs import JobOutcome, Pages, connector_job
+
+
+class BindingPages(Pages):
+    """Pages of the source's records of one binding model, as ``[external_id, payload]``
+    pairs read from the source's list."""
+
+    def __init__(self, model, backend, run=None):
+        super().__init__(model.env, run)
+        self.model = model
+        self.backend = backend
+
+    def title(self):
+        return f"Import {self.backend._alert_source()} {self.model._description}"
+
+    def label(self, item):
+        return str(item[0])
+
+    def priority(self, _index):
+        return self.model._import_priority
+
+    def queue_page(self, page, delay):
+        self.model.with_delay(**delay).import_records(self.backend, page, run=self.run)
+
+    def queue_one(self, item, delay):
+        external_id, record = item
+        self.model.with_delay(**delay).import_record(
+            self.backend, external_id, record=record, run=self.run
+        )
+
+    def import_one(self, item):
+        external_id, record = item
+        return self.model._import_record(self.backend, external_id, record)
+
+
+class ConnectorBinding(models.AbstractModel):
+    """A connector's binding and its import jobs: one record (``import_record``) or a
+    page of records (``import_records``), run by the binding's ``record.importer``.
+
+    A connector's bindings declare ``backend_id`` and ``external_id``, and set
+    ``_import_priority`` (jobs of dependencies run first: lower is sooner)."""
+
+    _name = "connector.binding"
+    _inherit = ["external.binding", "connector.job.mixin"]
+    _description = "Connector binding (abstract)"
+    _import_priority = 10
+
+    @api.model
+    @connector_job
+    def import_record(self, backend, external_id, record=None, force=False, run=None):
+        """Job: import one record (``record``: its payload, when known)."""
+        return self._import_record(backend, external_id, record, force)
+
+    @api.model
+    @connector_job
+    def import_records(self, backend, records, run=None):
+        """Job: import a page of records (``[external_id, payload]`` pairs), each in its
+        own savepoint; a record that fails here is queued alone (``import_record``)."""
+        return BindingPages(self, backend, run).import_page(records)
+
+    @api.model
+    def _import_record(self, backend, external_id, record=None, force=False):
+        with backend.work_on(self._name) as work:
+            importer = work.component(usage="record.importer")
+            text = importer.run(external_id, record=record, force=force)
+        return JobOutcome.of_status(text, importer.status)
+
+    @api.model
+    def _queue_pages(self, backend, records, run=None):
+        """One job per page of ``records`` (``(external_id, payload)`` pairs)."""
+        BindingPages(self, backend, run).queue(records)
