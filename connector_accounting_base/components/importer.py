@@ -100,6 +100,18 @@ class ConnectorRecordImporter(AbstractComponent):
     def _import_dependencies(self):
         """Import the records this one points to (synchronously, in this job)."""
 
+    def _when_gone(self):
+        """The record no longer exists at the source; returns what the job tells."""
+        return f"{self.external_id} no longer exists in {self._source}: nothing imported."
+
+    def _values_for_create(self, map_record):
+        """The values of a new binding (an importer may bind an existing record)."""
+        return map_record.values(for_create=True)
+
+    def _update_values(self, binding, map_record):
+        """What to write on an existing binding: the mapped values that changed."""
+        return self._changed_values(binding, map_record.values())
+
     def _after_import(self, binding):
         """Things the mapper cannot express: children, bank accounts..."""
 
@@ -171,7 +183,7 @@ class ConnectorRecordImporter(AbstractComponent):
                 )
             except NotFoundError:
                 self.status = "gone"
-                return f"{external_id} no longer exists in {self._source}: nothing imported."
+                return self._when_gone()
         # held until this job's transaction ends
         for lock in self._lock_names():
             self.advisory_lock_or_retry(lock, retry_seconds=RETRY_ON_ADVISORY_LOCK)
@@ -187,12 +199,12 @@ class ConnectorRecordImporter(AbstractComponent):
         map_record = self.mapper.map_record(self.external_record)
         model = self.model.with_context(**self._create_context()).sudo()
         if binding:
-            values = self._changed_values(binding, map_record.values())
+            values = self._update_values(binding, map_record)
             values["payload_hash"] = digest
             binding.with_context(**self._create_context()).sudo().write(values)
             self.status = "updated"
         else:
-            values = map_record.values(for_create=True)
+            values = self._values_for_create(map_record)
             values["payload_hash"] = digest
             with retry_unique_violation():
                 binding = model.create(values)
@@ -201,4 +213,5 @@ class ConnectorRecordImporter(AbstractComponent):
             self.binder.bind(external_id, binding)
         self._after_import(binding)
         _logger.debug("%s %s from %s %s", binding, self.status, self._source, external_id)
-        return f"{external_id} {self.status}: {binding.display_name}"
+        # ``_after_import`` may remove what the source deleted
+        return f"{external_id} {self.status}: {binding.exists().display_name or 'removed'}"

@@ -8,15 +8,14 @@ checkout of the repository.
 """
 
 import sys
-import traceback
 from pathlib import Path
 
 from odoo import fields
 from odoo.tests import TransactionCase
 
 from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
-from odoo.addons.queue_job.exception import JobError, RetryableJobError
-from odoo.addons.queue_job.job import Job
+from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
+from odoo.addons.queue_job.exception import JobError
 
 REPO = Path(__file__).resolve().parents[2]
 if not (REPO / "tests" / "smartbill_sim").is_dir():
@@ -139,35 +138,6 @@ class MasterDataCase(SmartBillCase):
         return perform_all(cls.env, trap)
 
     def run_stored_jobs(self, max_rounds=30):
-        """Run the stored SmartBill jobs as queue_job's runner does, without waiting for
-        their eta: each in a savepoint; done, postponed on a retryable error (failed after
-        its max retries), failed on any other error; dependents enqueued when done."""
-        for _round in range(max_rounds):
-            pending = self.env["queue.job"].search(
-                [("state", "=", "pending"), ("channel", "=like", "root.smartbill%")],
-                order="priority, id",
-            )
-            if not pending:
-                return
-            for uuid in pending.mapped("uuid"):
-                job = Job.load(self.env, uuid)
-                job.set_started()
-                job.store()
-                try:
-                    with self.env.cr.savepoint():
-                        job.perform()
-                    job.set_done()
-                    job.store()
-                    job.enqueue_waiting()
-                except RetryableJobError as err:
-                    job.postpone(result=str(err), seconds=err.seconds)
-                    job.set_pending(reset_retry=False)
-                    job.store()
-                except Exception as err:  # noqa: BLE001 - what the runner does
-                    job.set_failed(
-                        exc_name=f"{type(err).__module__}.{type(err).__name__}",
-                        exc_message=str(err),
-                        exc_info=traceback.format_exc(),
-                    )
-                    job.store()
-        raise AssertionError(f"SmartBill jobs still pending after {max_rounds} rounds")
+        """Run the stored SmartBill jobs as queue_job's runner does (see the base's
+        ``run_stored_jobs``)."""
+        run_stored_jobs(self.env, "root.smartbill", max_rounds)

@@ -1,0 +1,37 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+VIS_STATES = [("0", "Active"), ("1", "Deleted"), ("2", "Archived")]
+
+
+class FreshBooksAccountMove(models.Model):
+    """A FreshBooks invoice bound to an Odoo customer invoice. FreshBooks masters
+    invoices once issued: a draft stays a draft in Odoo until FreshBooks marks it sent;
+    an edit re-maps it; a deleted or archived invoice is cancelled (or flagged, when the
+    lock dates keep it)."""
+
+    _name = "freshbooks.account.move"
+    _inherit = "freshbooks.binding"
+    _inherits = {"account.move": "odoo_id"}
+    _description = "FreshBooks invoice"
+    _import_priority = 20
+    _freshbooks_resource = "invoices/invoices"
+    _freshbooks_lines = True
+    _freshbooks_entity = "invoices"
+
+    odoo_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="restrict")
+    invoice_number = fields.Char("FreshBooks number", readonly=True, index=True)
+    freshbooks_status = fields.Char("FreshBooks status", readonly=True)
+    vis_state = fields.Selection(VIS_STATES, "FreshBooks visibility", readonly=True)
+    freshbooks_total = fields.Monetary("Total (FreshBooks)", readonly=True)
+    freshbooks_outstanding = fields.Monetary("Outstanding (FreshBooks)", readonly=True)
+    freshbooks_paid = fields.Monetary("Paid (FreshBooks)", readonly=True)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    freshbooks_bind_ids = fields.One2many(
+        "freshbooks.account.move", "odoo_id", "FreshBooks invoices", readonly=True
+    )

@@ -1,0 +1,22 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class FreshBooksAccountPayment(models.Model):
+    """A FreshBooks payment bound to an Odoo payment reconciled with its invoice, by
+    FreshBooks' payment id: a second import never books it twice; a payment deleted in
+    FreshBooks is un-reconciled and removed."""
+
+    _name = "freshbooks.account.payment"
+    _inherit = "freshbooks.binding"
+    _inherits = {"account.payment": "odoo_id"}
+    _description = "FreshBooks payment"
+    _import_priority = 30
+    _freshbooks_resource = "payments/payments"
+    _freshbooks_entity = "payments"
+
+    odoo_id = fields.Many2one("account.payment", "Payment", required=True, ondelete="restrict")
+    invoice_binding_id = fields.Many2one(
+        "freshbooks.account.move", "FreshBooks invoice", readonly=True, index=True
+    )

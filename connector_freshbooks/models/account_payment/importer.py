@@ -1,0 +1,103 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A FreshBooks payment is booked as Odoo books a payment registered on an invoice
+(``account.payment.register``): reconciled with it, in the backend's payment journal.
+A payment changed in FreshBooks (amount, date) replaces the one booked; a deleted one
+is reset to draft (which un-reconciles it) and removed."""
+
+from decimal import Decimal
+
+from odoo.addons.component.core import Component
+from odoo.addons.connector.components.mapper import mapping
+from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
+
+from ..account_move.importer import ACTIVE, amount
+
+
+class FreshBooksPaymentMapper(Component):
+    _name = "freshbooks.account.payment.mapper"
+    _inherit = "freshbooks.import.mapper"
+    _apply_on = "freshbooks.account.payment"
+
+    @mapping
+    def invoice(self, record):
+        binding = self.binder_for("freshbooks.account.move").to_internal(str(record["invoiceid"]))
+        return {"invoice_binding_id": binding.id}
+
+
+class FreshBooksPaymentImporter(Component):
+    _name = "freshbooks.account.payment.importer"
+    _inherit = "freshbooks.record.importer"
+    _apply_on = "freshbooks.account.payment"
+
+    def _import_dependencies(self):
+        self._import_dependency(self.external_record["invoiceid"], "freshbooks.account.move")
+
+    def _active(self):
+        return int(self.external_record.get("vis_state") or ACTIVE) == ACTIVE
+
+    def _values_for_create(self, map_record):
+        values = map_record.values(for_create=True)
+        values["odoo_id"] = self._book(values["invoice_binding_id"]).id
+        return values
+
+    def _update_values(self, binding, map_record):
+        values = super()._update_values(binding, map_record)
+        payment = binding.odoo_id
+        record = self.external_record
+        booked = (Decimal(str(payment.amount)), str(payment.date))
+        if self._active() and booked != (amount(record["amount"]), str(record.get("date"))):
+            values["odoo_id"] = self._book(binding.invoice_binding_id.id).id
+            self._remove_payment(payment)
+        return values
+
+    def _book(self, invoice_binding_id):
+        """A payment of the record's amount on its invoice, reconciled with it."""
+        record = self.external_record
+        invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id
+        if invoice.state != "posted":
+            raise InvalidRecordError(
+                self.env._(
+                    "FreshBooks payment %(payment)s is on invoice %(invoice)s, which is not "
+                    "posted in Odoo (a draft or cancelled in FreshBooks).",
+                    payment=self.external_id,
+                    invoice=invoice.ref,
+                )
+            )
+        return (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": float(amount(record["amount"])),
+                    "currency_id": invoice.currency_id.id,
+                    "journal_id": self.backend_record._payment_journal().id,
+                    "payment_date": record.get("date"),
+                    "communication": f"FreshBooks payment {self.external_id} ({invoice.ref})",
+                }
+            )
+            ._create_payments()
+        )
+
+    def _after_import(self, binding):
+        if not self._active():
+            self._remove(binding)
+
+    def _when_gone(self):
+        binding = self._binding()
+        if binding:
+            self._remove(binding)
+        return super()._when_gone()
+
+    def _remove(self, binding):
+        """Deleted in FreshBooks: un-reconciled and removed, with its binding."""
+        payment = binding.odoo_id
+        self.status = "gone"
+        binding.unlink()
+        self._remove_payment(payment)
+
+    @staticmethod
+    def _remove_payment(payment):
+        if payment.state != "draft":
+            payment.action_draft()
+        payment.unlink()

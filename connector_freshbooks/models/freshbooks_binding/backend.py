@@ -1,0 +1,180 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Polling: each entity is asked for what changed since its checkpoint minus an overlap.
+
+FreshBooks reads ``search[updated_min]`` without a zone as its own US/Eastern wall clock
+and gives its change times the same way. The checkpoint is kept as FreshBooks wrote it;
+the overlap is subtracted on the real time line (an aware datetime), so a daylight-saving
+switch neither skips an hour nor reads one twice more than the overlap does.
+"""
+
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from odoo import api, fields, models
+
+from odoo.addons.connector_accounting_base.components.importer import payload_hash
+from odoo.addons.connector_accounting_base.exceptions import job_errors
+from odoo.addons.connector_accounting_base.jobs import (
+    JobOutcome,
+    connector_job,
+    describe,
+    identity_without_run,
+)
+
+EASTERN = ZoneInfo("America/New_York")
+STAMP = "%Y-%m-%d %H:%M:%S"
+# what each entity's sync runs import, in the order of their dependencies
+ENTITIES = {
+    "clients": "freshbooks.res.partner",
+    "invoices": "freshbooks.account.move",
+    "payments": "freshbooks.account.payment",
+}
+
+
+def eastern_minus(stamp, minutes):
+    """``stamp`` (FreshBooks' US/Eastern wall clock) ``minutes`` earlier, as FreshBooks
+    reads it. In the hour a clock goes back, a wall time is read as its first
+    occurrence: the earlier one, so nothing is skipped."""
+    moment = datetime.strptime(stamp, STAMP).replace(tzinfo=EASTERN, fold=0)
+    earlier = (moment - timedelta(minutes=minutes)).astimezone(EASTERN)
+    return earlier.strftime(STAMP)
+
+
+class FreshBooksBackend(models.Model):
+    _inherit = "freshbooks.backend"
+    _sync_run_model = "freshbooks.sync.run"
+    _manager_group = "connector_freshbooks.group_freshbooks_manager"
+
+    clients_checkpoint = fields.Char(
+        readonly=True, copy=False, help="Clients changed after this were not read yet."
+    )
+    invoices_checkpoint = fields.Char(readonly=True, copy=False)
+    payments_checkpoint = fields.Char(readonly=True, copy=False)
+    import_since = fields.Date(
+        help="The first load reads what changed since this day (everything when empty)."
+    )
+    polling_overlap = fields.Integer(
+        "Polling overlap (minutes)",
+        default=5,
+        help="Each poll reads again what changed this long before its checkpoint: a change "
+        "FreshBooks stamped late is not missed (it is skipped by its hash if unchanged).",
+    )
+    payment_journal_id = fields.Many2one(
+        "account.journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        help="Where FreshBooks payments are booked (the company's first bank journal when "
+        "empty).",
+    )
+
+    def _sync_entities(self):
+        return {"clients": "Clients", "invoices": "Invoices", "payments": "Payments"}
+
+    def _payment_journal(self):
+        return self.payment_journal_id or self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company_id.id)], limit=1
+        )
+
+    # -- checkpoints ----------------------------------------------------------------------
+    def _polling_from(self, entity):
+        """``search[updated_min]`` of the next poll of ``entity`` (None: everything)."""
+        checkpoint = self[f"{entity}_checkpoint"]
+        if checkpoint:
+            return eastern_minus(checkpoint, self.polling_overlap or 0)
+        if self.import_since:
+            return f"{self.import_since} 00:00:00"
+        return None
+
+    def _move_checkpoint(self, entity, stamp):
+        """``entity``'s checkpoint moves forward to ``stamp`` (never back)."""
+        field = f"{entity}_checkpoint"
+        if stamp and (not self[field] or self._after(stamp, self[field])):
+            self[field] = stamp
+
+    @staticmethod
+    def _after(stamp, other):
+        def real(text):
+            return datetime.strptime(text, STAMP).replace(tzinfo=EASTERN, fold=0)
+
+        return real(stamp) > real(other)
+
+    # -- polling --------------------------------------------------------------------------
+    def _queue_poll(self, entity, since=None):
+        self.ensure_one()
+        run = self._new_run(entity, source="polling")
+        job = self.with_delay(
+            priority=5,
+            identity_key=identity_without_run,
+            description=f"FreshBooks: poll {entity}",
+        ).poll(entity, since=since, run=run)
+        return self._run_of(run, job)
+
+    def _queue_clients(self, since=None, until=None, dry_run=False):
+        return self._queue_poll("clients", since=since and f"{since} 00:00:00")
+
+    def _queue_invoices(self, since=None, until=None, dry_run=False):
+        return self._queue_poll("invoices", since=since and f"{since} 00:00:00")
+
+    def _queue_payments(self, since=None, until=None, dry_run=False):
+        return self._queue_poll("payments", since=since and f"{since} 00:00:00")
+
+    @api.private
+    @connector_job
+    def poll(self, entity, since=None, run=None):
+        """Job: read what changed in ``entity`` since ``since`` (default: the checkpoint
+        minus the overlap) and queue the new and changed records, a page per job; the
+        run keeps the newest change time read, for the checkpoint."""
+        self.ensure_one()
+        model = self.env[ENTITIES[entity]]
+        updated_min = since or self._polling_from(entity)
+        known = model._known_hashes(self)
+        counts, pending, newest = Counter(), [], None
+        with self.work_on(model._name) as work, job_errors("FreshBooks"):
+            for record in work.component(usage="backend.adapter").search(updated_min):
+                counts["read"] += 1
+                stamp = record.get("updated")
+                if stamp and (not newest or self._after(stamp, newest)):
+                    newest = stamp
+                external_id = str(record["id"])
+                if known.get(external_id) == payload_hash(record):
+                    counts["unchanged"] += 1
+                else:
+                    pending.append((external_id, record))
+        if run:
+            run.checkpoint = newest
+        model._queue_pages(self, pending, run)
+        text = describe(counts) or "0 read"
+        if pending:
+            text += f"; {len(pending)} queued"
+        return JobOutcome(text, counts)
+
+    @api.model
+    def _cron_poll(self):
+        """Every connected backend, each entity in turn: what changed since its
+        checkpoint (an entity whose previous poll still runs is left to it)."""
+        runs = self.env["freshbooks.sync.run"]
+        for backend in self.search([("state", "=", "connected")]):
+            for entity in ENTITIES:
+                if not runs.search_count(
+                    [
+                        ("backend_id", "=", backend.id),
+                        ("entity", "=", entity),
+                        ("source", "=", "polling"),
+                        ("state", "=", "running"),
+                    ]
+                ):
+                    backend._queue_poll(entity)
+
+    def action_sync_now(self):
+        """Poll every entity now (what the cron does)."""
+        self._check_manager()
+        for backend in self:
+            for entity in ENTITIES:
+                backend._queue_poll(entity)
+        return self._notify_queued(self.env._("FreshBooks polling queued."))
+
+    def action_retry_failed(self):
+        """Requeue every failed job of these backends."""
+        count = self._retry_failed_jobs()
+        return self._notify_queued(self.env._("%s failed jobs queued again.", count))

@@ -1,0 +1,57 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class FreshBooksBinding(models.AbstractModel):
+    """Link between a FreshBooks record and an Odoo record, one per backend.
+
+    Concrete bindings add ``odoo_id`` (``_inherits``) and name their FreshBooks resource
+    (``_freshbooks_resource``), whether it is read with its lines, their sync runs'
+    entity and their place in the queue (``_import_priority``: clients before invoices
+    before payments)."""
+
+    _name = "freshbooks.binding"
+    _inherit = "connector.binding"
+    _description = "FreshBooks Binding (abstract)"
+    _freshbooks_resource = None  # e.g. "users/clients"
+    _freshbooks_lines = False
+    _freshbooks_entity = None  # clients, invoices or payments
+
+    backend_id = fields.Many2one(
+        "freshbooks.backend", "FreshBooks backend", required=True, ondelete="restrict", index=True
+    )
+    external_id = fields.Char("FreshBooks id", index=True, readonly=True)
+    payload_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Digest of the FreshBooks record last imported: an unchanged record is skipped.",
+    )
+    freshbooks_updated = fields.Char(
+        "Changed in FreshBooks", readonly=True, help="FreshBooks' time stamp (US/Eastern)."
+    )
+    freshbooks_company_id = fields.Many2one(
+        related="backend_id.company_id", string="FreshBooks company", store=True, index=True
+    )
+    review_reason = fields.Text(
+        readonly=True,
+        help="Why a person should look at this record (set by the import, cleared when a "
+        "later import finds nothing to say).",
+    )
+
+    _freshbooks_uniq = models.Constraint(
+        "unique(backend_id, external_id)",
+        "A FreshBooks record can be bound only once per backend.",
+    )
+
+    def _known_hashes(self, backend):
+        """``{external_id: payload_hash}`` of this backend's bindings."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT external_id, payload_hash FROM %s WHERE backend_id = %s",
+                SQL.identifier(self._table),
+                backend.id,
+            )
+        )
+        return dict(rows)

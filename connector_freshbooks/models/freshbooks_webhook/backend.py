@@ -1,0 +1,133 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Webhooks first, polling behind them: *Register webhooks* registers a callback per
+noun; FreshBooks sends each callback's verifier, which a job sends back (only then is it
+kept); a delivery, its signature checked against the verifiers, queues one import job
+per event and record (an identity key: a repeated delivery is one job)."""
+
+from urllib.parse import urlencode
+
+from odoo import api, fields, models
+
+from odoo.addons.connector_accounting_base.exceptions import job_errors
+from odoo.addons.connector_accounting_base.jobs import connector_job, identity_without_run
+
+from ...api import read_delivery
+from ...api.base import errors
+from ..freshbooks_binding.backend import ENTITIES
+
+NOUNS = {"client": "clients", "invoice": "invoices", "payment": "payments"}
+
+
+class FreshBooksBackend(models.Model):
+    _inherit = "freshbooks.backend"
+
+    webhook_ids = fields.One2many("freshbooks.webhook", "backend_id", "Webhooks", readonly=True)
+
+    def _webhook_uri(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return f"{base.rstrip('/')}/freshbooks/webhook/{self.id}"
+
+    def action_register_webhooks(self):
+        """A callback per noun at FreshBooks, pointing at this database (the ones
+        registered before are kept if they point here, else replaced)."""
+        self._check_manager()
+        for backend in self:
+            client = backend._api_client()
+            uri = backend._webhook_uri()
+            with job_errors("FreshBooks"):
+                for noun in NOUNS:
+                    current = backend.webhook_ids.filtered(
+                        lambda w, n=noun, u=uri: w.event == n and w.uri == u
+                    )
+                    if current:
+                        continue
+                    callback = client.register_webhook(noun, uri)
+                    backend.env["freshbooks.webhook"].sudo().create(
+                        {
+                            "backend_id": backend.id,
+                            "callback_id": int(callback["callbackid"]),
+                            "event": noun,
+                            "uri": uri,
+                        }
+                    )
+        return self._notify_queued(
+            self.env._("Webhooks registered: FreshBooks now sends their verifiers.")
+        )
+
+    # -- a delivery -----------------------------------------------------------------------
+    @api.private
+    def receive_webhook(self, pairs, signed):
+        """A delivery (the form ``pairs`` in the order sent, ``signed`` its signature
+        header): checked, then queued. Raises the API's errors (the caller answers 401)."""
+        self.ensure_one()
+        body = urlencode(pairs).encode("ascii")
+        webhooks = self.sudo().webhook_ids
+        verifiers = [hook._secret("verifier") for hook in webhooks if hook.verified] or [None]
+        refused = None
+        for verifier in verifiers:
+            try:
+                delivery = read_delivery(body, signed, verifier)
+                break
+            except errors.AuthenticationError as err:
+                refused = err
+        else:
+            raise refused
+        if delivery.account_id != self.account_id:
+            message = "A webhook of another FreshBooks business: refused"
+            raise errors.AuthenticationError(message)
+        if delivery.verifier:
+            return self._take_verifier(webhooks, delivery)
+        entity = NOUNS.get(delivery.noun)
+        if entity:
+            self._queue_event(entity, delivery)
+        return delivery
+
+    def _take_verifier(self, webhooks, delivery):
+        """The verifier of a callback this backend registered and is waiting for: kept
+        aside until FreshBooks accepts it back (a forged one is refused there)."""
+        webhook = webhooks.filtered(
+            lambda w: w.callback_id == delivery.object_id and not w.verified
+        )
+        if not webhook or webhook.pending_secret:
+            message = "A verifier for no callback waiting for one: refused"
+            raise errors.AuthenticationError(message)
+        webhook._store_secrets({"pending_verifier": delivery.verifier})
+        self.with_delay(
+            priority=1, identity_key=identity_without_run, description="FreshBooks: confirm webhook"
+        ).confirm_webhook(webhook)
+        return delivery
+
+    def _queue_event(self, entity, delivery):
+        model = self.env[ENTITIES[entity]]
+        run = self._webhook_run(entity)
+        model.with_delay(
+            priority=model._import_priority,
+            identity_key=identity_without_run,
+            description=f"FreshBooks {delivery.name} {delivery.object_id}",
+        ).import_record(self, str(delivery.object_id), run=run)
+
+    def _webhook_run(self, entity):
+        """The open run of ``entity``'s webhook jobs (a new one once it closed)."""
+        runs = self.env["freshbooks.sync.run"].sudo()
+        return runs.search(
+            [
+                ("backend_id", "=", self.id),
+                ("entity", "=", entity),
+                ("source", "=", "webhook"),
+                ("state", "=", "running"),
+            ],
+            limit=1,
+        ) or self.sudo()._new_run(entity, source="webhook")
+
+    @api.private
+    @connector_job
+    def confirm_webhook(self, webhook):
+        """Job: send the callback's verifier back; accepted, it signs its deliveries."""
+        webhook = webhook.sudo()
+        with job_errors("FreshBooks"):
+            verifier = webhook._secret("pending_verifier")
+            self._api_client().confirm_webhook(webhook.callback_id, verifier)
+        webhook._store_secrets({"verifier": verifier, "pending_verifier": False})
+        webhook.verified = True
+        return f"Webhook {webhook.event} verified."
