@@ -1,1 +1,1 @@
-from . import test_connect, test_tokens
+from . import test_connect, test_tokens, test_sync

@@ -19,6 +19,9 @@ if str(REPO) not in sys.path:
     sys.path.append(str(REPO))
 
 from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
+from tests.freshbooks_sim.dataset import compute_totals, money, settle  # noqa: E402, F401
+
+TAXES = (("GST", 5.0), ("PST", 7.0), ("VAT", 20.0))  # the simulator's, as Odoo taxes
 
 
 class FreshBooksHarness:
@@ -59,6 +62,40 @@ class FreshBooksHarness:
             "auth_url": cls.sim.url,
             **overrides,
         }
+
+    @classmethod
+    def sales_taxes(cls, company):
+        """The company's sales taxes of the simulator's three, each in its own group."""
+        env = company.env
+        taxes = {}
+        for name, rate in TAXES:
+            group = env["account.tax.group"].create(
+                {"name": name, "company_id": company.id, "country_id": company.country_id.id}
+            )
+            taxes[name] = env["account.tax"].create(
+                {
+                    "name": f"{name} {rate:g}%",
+                    "amount": rate,
+                    "amount_type": "percent",
+                    "type_tax_use": "sale",
+                    "company_id": company.id,
+                    "country_id": company.country_id.id,
+                    "tax_group_id": group.id,
+                }
+            )
+        return taxes
+
+    @classmethod
+    def connected_backend(cls, company):
+        """A backend of ``company`` connected to the simulator's business."""
+        env = company.env
+        for code in ("CAD", "EUR"):
+            env.ref(f"base.{code}").active = True
+        backend = env["freshbooks.backend"].create(cls.backend_values(company))
+        answer = requests.get(backend._authorize_url(), allow_redirects=False, timeout=5)
+        code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+        backend._connect_with_code(code)
+        return backend
 
     def authorize(self, url):
         """The user's answer on FreshBooks' authorize page at ``url``: the redirect's

@@ -1,0 +1,259 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Clients, invoices and payments from the FreshBooks simulator into a US company on the
+generic chart, over HTTP, through the queue jobs and the sync runs: amounts to the cent
+(two taxes on a line, a foreign currency, FreshBooks' rounding of each tax once per
+invoice), drafts left unposted until sent, edits, deletions, a second run that creates
+nothing, partners matched and never merged, a 429 storm with nothing lost."""
+
+import copy
+from decimal import Decimal
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
+
+from .common import FreshBooksHarness, compute_totals, money, settle
+
+REDIRECT = "http://odoo.test/freshbooks/auth/callback"
+
+
+@tagged("post_install", "-at_install")
+class TestSync(FreshBooksHarness, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
+        cls.start_simulator(REDIRECT)
+        cls.company = cls.generic_company(cls.env)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.taxes = cls.sales_taxes(cls.company)
+        # Odoo rounds each line's tax, FreshBooks each tax of an invoice once
+        cls.company.tax_calculation_rounding_method = "round_per_line"
+        cls.backend = cls.connected_backend(cls.company)
+        cls.data = cls.sim.data
+
+    def setUp(self):
+        super().setUp()
+        # each test changes the business as it likes; the next one starts from the seed
+        saved = {
+            name: copy.deepcopy(getattr(self.data, name))
+            for name in ("clients", "invoices", "payments", "next_ids")
+        }
+        for name, value in saved.items():
+            self.addCleanup(setattr, self.data, name, value)
+            setattr(self.data, name, copy.deepcopy(value))
+
+    # -- helpers ----------------------------------------------------------------------------
+    def sync(self):
+        """A poll of each entity, its jobs run, its runs closed: the runs."""
+        runs = self.env["freshbooks.sync.run"]
+        for entity in ("clients", "invoices", "payments"):
+            runs |= self.backend._queue_poll(entity)
+        run_stored_jobs(self.env, "root.freshbooks")
+        runs._cron_refresh()
+        return runs
+
+    def bindings(self, model):
+        return self.env[model].search([("backend_id", "=", self.backend.id)])
+
+    def move_of(self, invoice_id):
+        binding = self.env["freshbooks.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice_id))]
+        )
+        return binding.odoo_id
+
+    def special_invoice(self):
+        """Two lines of 10.10 CAD with GST 5 % (FreshBooks: 1.01 on 20.20, Odoo line by
+        line: 0.51 + 0.51), the first one with PST 7 % too."""
+        client = next(c for c in self.data.clients.values() if c["currency_code"] == "CAD")
+        invoice = copy.deepcopy(next(iter(self.data.invoices.values())))
+        invoice_id = self.data.new_id("invoice")
+        line = {
+            "invoiceid": invoice_id,
+            "type": 0,
+            "name": "Review",
+            "qty": "1",
+            "unit_cost": money(Decimal("10.10"), "CAD"),
+            "amount": money(Decimal("10.10"), "CAD"),
+        }
+        invoice.update(
+            id=invoice_id,
+            invoiceid=invoice_id,
+            invoice_number="9000001",
+            customerid=client["id"],
+            currency_code="CAD",
+            status=2,
+            v3_status="sent",
+            vis_state=0,
+            lines=[
+                {
+                    **line,
+                    "lineid": 1,
+                    "description": "Review A",
+                    "taxName1": "GST",
+                    "taxAmount1": "5",
+                    "taxName2": "PST",
+                    "taxAmount2": "7",
+                },
+                {
+                    **line,
+                    "lineid": 2,
+                    "description": "Review B",
+                    "taxName1": "GST",
+                    "taxAmount1": "5",
+                },
+            ],
+        )
+        compute_totals(invoice)
+        self.data.invoices[invoice_id] = invoice
+        settle(self.data, invoice)
+        return invoice
+
+    # -- tests ------------------------------------------------------------------------------
+    def test_load_is_exact_and_a_second_run_creates_nothing(self):
+        special = self.special_invoice()
+        runs = self.sync()
+        self.assertEqual(runs.mapped("state"), ["done"] * 3, runs.mapped("summary"))
+        bindings = self.env["freshbooks.account.move"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(len(bindings), len(self.data.invoices))
+        self.assertEqual(len(self.bindings("freshbooks.res.partner")), len(self.data.clients))
+        for binding in bindings:
+            invoice = self.data.invoices[int(binding.external_id)]
+            move = binding.odoo_id
+            self.assertEqual(move.state, "draft" if invoice["status"] == 1 else "posted")
+            self.assertEqual(move.currency_id.name, invoice["currency_code"])
+            self.assertEqual(f"{move.amount_total:.2f}", invoice["amount"]["amount"], move.ref)
+            self.assertEqual(f"{move.amount_untaxed:.2f}", f"{invoice['_untaxed']:.2f}")
+        move = self.move_of(special["id"])
+        self.assertEqual(
+            (move.currency_id.name, move.amount_untaxed, move.amount_tax, move.amount_total),
+            ("CAD", 20.20, 1.72, 21.92),
+        )
+        gst = move.line_ids.filtered(lambda line: line.tax_line_id == self.taxes["GST"])
+        self.assertEqual(gst.amount_currency, -1.01)
+        self.assertTrue(move.line_ids[0].tax_ids)
+        self.assertEqual(len(move.invoice_line_ids[0].tax_ids), 2)
+        payments = self.env["freshbooks.account.payment"].search(
+            [("backend_id", "=", self.backend.id)]
+        )
+        self.assertEqual(len(payments), len(self.data.payments))
+        for binding in payments:
+            paid = self.data.payments[int(binding.external_id)]
+            invoice = self.data.invoices[paid["invoiceid"]]
+            move = self.move_of(invoice["id"])
+            self.assertEqual(f"{binding.amount:.2f}", paid["amount"]["amount"])
+            expected = (
+                "not_paid"
+                if invoice["outstanding"]["amount"] == invoice["amount"]["amount"]
+                else None
+            )
+            self.assertNotEqual(move.payment_state, expected)
+            self.assertEqual(f"{move.amount_residual:.2f}", invoice["outstanding"]["amount"])
+        # the same window again: everything read, nothing written
+        moves_before = self.env["account.move"].search_count([])
+        again = self.sync()
+        self.assertEqual(sum(again.mapped("created_count")), 0)
+        self.assertEqual(sum(again.mapped("updated_count")), 0)
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        self.assertEqual(
+            self.backend.invoices_checkpoint,
+            max(i for i in (r.checkpoint for r in again if r.entity == "invoices") if i),
+        )
+
+    def test_draft_is_posted_when_sent_and_an_edit_is_taken(self):
+        self.sync()
+        draft = next(i for i in self.data.invoices.values() if i["status"] == 1)
+        self.assertEqual(self.move_of(draft["id"]).state, "draft")
+        self.sim.change("invoice", draft["id"], notify=False, status=2, v3_status="sent")
+        self.sync()
+        move = self.move_of(draft["id"])
+        self.assertEqual(move.state, "posted")
+        # FreshBooks edits the posted invoice: three of its first line
+        lines = copy.deepcopy(draft["lines"])
+        lines[0]["qty"] = "3"
+        lines[0]["amount"] = money(
+            Decimal(lines[0]["unit_cost"]["amount"]) * 3, draft["currency_code"]
+        )
+        self.data.invoices[draft["id"]]["lines"] = lines
+        compute_totals(self.data.invoices[draft["id"]])
+        settle(self.data, self.data.invoices[draft["id"]])
+        self.sim.change("invoice", draft["id"], notify=False)
+        runs = self.sync()
+        move = self.move_of(draft["id"])
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(
+            f"{move.amount_total:.2f}", self.data.invoices[draft["id"]]["amount"]["amount"]
+        )
+        self.assertEqual(sum(r.updated_count for r in runs if r.entity == "invoices"), 1)
+
+    def test_deleted_invoice_is_cancelled_and_deleted_payment_removed(self):
+        self.sync()
+        paid = next(p for p in self.data.payments.values())
+        invoice = self.data.invoices[paid["invoiceid"]]
+        move = self.move_of(invoice["id"])
+        self.assertNotEqual(move.payment_state, "not_paid")
+        self.sim.change("payment", paid["id"], notify=False, vis_state=1)
+        self.sync()
+        self.assertFalse(
+            self.env["freshbooks.account.payment"].search([("external_id", "=", str(paid["id"]))])
+        )
+        self.assertEqual(move.payment_state, "not_paid")
+        self.assertEqual(f"{move.amount_residual:.2f}", invoice["amount"]["amount"])
+        self.sim.change("invoice", invoice["id"], notify=False, vis_state=1)
+        self.sync()
+        self.assertEqual(move.state, "cancel")
+
+    def test_partners_matched_by_email_and_never_merged(self):
+        first, second = list(self.data.clients.values())[:2]
+        existing = self.env["res.partner"].create(
+            {"name": "Known customer", "email": first["email"].upper()}
+        )
+        second["email"] = first["email"]  # two FreshBooks clients, one email
+        self.sim.change("client", second["id"], notify=False)
+        self.sync()
+        bindings = self.env["freshbooks.res.partner"].search(
+            [("external_id", "in", [str(first["id"]), str(second["id"])])], order="external_id"
+        )
+        self.assertEqual(bindings[0].odoo_id, existing)
+        self.assertFalse(bindings[0].review_reason)
+        self.assertNotEqual(bindings[1].odoo_id, existing)
+        self.assertIn("same email", bindings[1].review_reason)
+        self.assertEqual(existing.name, "Known customer")  # Odoo masters customers
+
+    def test_unmapped_tax_fails_its_invoice_alone(self):
+        self.taxes["VAT"].amount = 19.0  # no Odoo tax of 20 % left
+        runs = self.sync()
+        with_vat = [
+            i
+            for i in self.data.invoices.values()
+            if any(line.get(f"taxName{s}") == "VAT" for line in i["lines"] for s in (1, 2))
+        ]
+        self.assertTrue(with_vat)
+        invoices_run = runs.filtered(lambda r: r.entity == "invoices")
+        self.assertEqual(invoices_run.state, "failed")
+        failures = invoices_run.failure_ids.filtered(lambda f: f.state == "failed")
+        self.assertEqual(len(failures), len(with_vat))
+        self.assertIn("FreshBooks tax VAT at 20 % is not mapped", failures[0].message)
+        self.assertEqual(
+            self.env["freshbooks.account.move"].search_count(
+                [("backend_id", "=", self.backend.id)]
+            ),
+            len(self.data.invoices) - len(with_vat),
+        )
+        # the checkpoint stays where it was: the next poll reads the failed page again
+        self.assertFalse(self.backend.invoices_checkpoint)
+
+    def test_a_429_storm_loses_nothing(self):
+        self.sim.inject("429", path="/accounting/", times=6)
+        runs = self.sync()
+        self.assertEqual(runs.mapped("state"), ["done"] * 3)
+        self.assertEqual(
+            self.env["freshbooks.account.move"].search_count(
+                [("backend_id", "=", self.backend.id)]
+            ),
+            len(self.data.invoices),
+        )
+        self.assertEqual([fault[2] for fault in self.sim.faults], [0])  # all six were met
