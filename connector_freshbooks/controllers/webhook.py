@@ -27,6 +27,7 @@ class FreshBooksWebhook(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
         max_content_length=MAX_BODY,
     )
     def webhook(self, backend_id, **_form):

@@ -1,0 +1,140 @@
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Webhooks through Odoo's HTTP server: *Register webhooks*, the verifiers FreshBooks sends
+confirmed back by a job, a signed delivery queuing one import job (and a replay of it
+none more), unsigned, wrongly signed and unknown-backend deliveries refused with 401 and
+nothing of them logged, and a change whose webhook never came caught by the cron's poll."""
+
+import logging
+import time
+
+import requests
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
+
+from .common import FreshBooksHarness
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(FreshBooksHarness, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_simulator(f"{cls.base_url()}/freshbooks/auth/callback")
+        cls.env["ir.config_parameter"].set_param("web.base.url", cls.base_url())
+        cls.company = cls.generic_company(cls.env)
+        cls.sales_taxes(cls.company)
+        cls.backend = cls.connected_backend(cls.company)
+        cls.uri = f"{cls.base_url()}/freshbooks/webhook/{cls.backend.id}"
+
+    def setUp(self):
+        super().setUp()
+        self.logged = []
+        handler = logging.Handler(logging.INFO)
+        handler.emit = lambda record: self.logged.append(handler.format(record))
+        root = logging.getLogger()
+        root.addHandler(handler)
+        self.addCleanup(root.removeHandler, handler)
+
+    def wait_for_deliveries(self, count, seconds=10):
+        deadline = time.monotonic() + seconds
+        while len(self.sim.deliveries) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.sim.deliveries[:count]
+
+    def import_jobs(self, external_id):
+        return self.env["queue.job"].search(
+            [
+                ("model_name", "=", "freshbooks.account.move"),
+                ("method_name", "=", "import_record"),
+                ("state", "=", "pending"),
+                ("func_string", "like", f"'{external_id}'"),
+            ]
+        )
+
+    def test_register_deliver_and_refuse(self):
+        self.sim.deliveries.clear()
+        with self.allow_requests(all_requests=True):  # FreshBooks calls without a cookie
+            self.backend.action_register_webhooks()
+            verifies = self.wait_for_deliveries(3)
+        self.assertEqual([status for _uri, _form, status in verifies], [200] * 3)
+        self.env.invalidate_all()  # the requests wrote through cursors of their own
+        self.assertFalse(any(self.backend.webhook_ids.mapped("verified")))
+        run_stored_jobs(self.env, "root.freshbooks")
+        self.assertEqual(self.backend.webhook_ids.mapped("verified"), [True] * 3)
+        self.assertEqual(
+            [c["verified"] for c in self.sim.callbacks.values()], [True] * 3, "confirmed back"
+        )
+        verifiers = [c["_verifier"] for c in self.sim.callbacks.values()]
+
+        invoice = next(iter(self.sim.data.invoices.values()))
+        self.sim.deliveries.clear()
+        with self.allow_requests(all_requests=True):
+            self.sim.change("invoice", invoice["id"])  # FreshBooks delivers invoice.update
+            self.sim.deliver("invoice.update", invoice["id"])  # and once more, a replay
+            self.assertEqual([d[2] for d in self.sim.deliveries], [200, 200])
+            self.assertEqual(len(self.import_jobs(invoice["id"])), 1)
+
+            form = self.sim._form("invoice.update", invoice["id"])
+            unsigned = requests.post(self.uri, data=form, timeout=10)
+            forged = requests.post(
+                self.uri,
+                data=form,
+                headers={"X-FreshBooks-Hmac-SHA256": self.sim.sign("not-the-verifier", form)},
+                timeout=10,
+            )
+            altered = dict(form, object_id=str(invoice["id"] + 1))
+            replaced = requests.post(
+                self.uri,
+                data=altered,
+                headers={"X-FreshBooks-Hmac-SHA256": self.sim.sign(verifiers[1], form)},
+                timeout=10,
+            )
+            nobody = requests.post(
+                f"{self.base_url()}/freshbooks/webhook/987654",
+                data=form,
+                headers={"X-FreshBooks-Hmac-SHA256": self.sim.sign(verifiers[1], form)},
+                timeout=10,
+            )
+            self.assertEqual(
+                [a.status_code for a in (unsigned, forged, replaced, nobody)], [401] * 4
+            )
+        self.env.invalidate_all()
+        self.assertFalse(self.import_jobs(invoice["id"] + 1))
+        self.assertEqual(len(self.import_jobs(invoice["id"])), 1)
+        refused = [line for line in self.logged if "FreshBooks webhook" in line]
+        self.assertEqual(len(refused), 4, refused)
+        for secret in (*verifiers, f"object_id={invoice['id']}"):
+            self.assertFalse([line for line in self.logged if secret in line], secret)
+
+        run_stored_jobs(self.env, "root.freshbooks")
+        move = self.env["freshbooks.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice["id"]))]
+        )
+        self.assertEqual(f"{move.amount_total:.2f}", invoice["amount"]["amount"])
+        run = self.env["freshbooks.sync.run"].search(
+            [("backend_id", "=", self.backend.id), ("source", "=", "webhook")]
+        )
+        run.refresh_from_jobs()
+        self.assertEqual((run.entity, run.state, run.created_count), ("invoices", "done", 1))
+
+    def test_a_missed_webhook_is_caught_by_the_poll(self):
+        self.env["freshbooks.backend"]._cron_poll()
+        run_stored_jobs(self.env, "root.freshbooks")
+        self.env["freshbooks.sync.run"]._cron_refresh()
+        invoice = next(i for i in self.sim.data.invoices.values() if i["status"] == 1)
+        self.sim.deliveries.clear()
+        self.sim.change("invoice", invoice["id"], notify=False, status=2, v3_status="sent")
+        self.assertFalse(self.sim.deliveries)
+        self.env["freshbooks.backend"]._cron_poll()
+        run_stored_jobs(self.env, "root.freshbooks")
+        runs = self.env["freshbooks.sync.run"].search([("backend_id", "=", self.backend.id)])
+        runs._cron_refresh()
+        binding = self.env["freshbooks.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice["id"]))]
+        )
+        self.assertEqual(binding.state, "posted")
+        latest = runs.filtered(lambda r: r.entity == "invoices")[:1]
+        self.assertEqual((latest.updated_count, latest.state), (1, "done"))
