@@ -125,11 +125,14 @@ class BaseClient:
         raise NotImplementedError
 
     # -- one logical call, with retries ----------------------------------------
-    def request(self, path, params=None, *, accept="application/json", method="GET", json=None):
+    def request(
+        self, path, params=None, *, accept="application/json", method="GET", json=None, retry=True
+    ):
         """``method`` (GET) on ``path`` and return ``(response, body)``; ``body`` is the
         decoded JSON (Decimals for numbers with a fraction) or None for binary answers.
         ``json`` is the body sent. A request that changes something is retried like a
-        read on a transient failure: its caller makes it safe to repeat."""
+        read on a transient failure: its caller makes it safe to repeat, or asks for no
+        retry (``retry=False``: only a rate-limit refusal, never processed, is retried)."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         request = (method, json)
         started = time.monotonic()
@@ -139,6 +142,8 @@ class BaseClient:
             try:
                 return self._attempt(url, params, accept, request)
             except TransientError as err:
+                if not retry and not isinstance(err, RateLimitedError):
+                    raise
                 elapsed = time.monotonic() - started
                 delay = self._retry_delay(err, attempt)
                 if (

@@ -122,9 +122,18 @@ class FreshBooksClient(client.BaseClient):
         return next(iter(result.values()), None) or {}
 
     def create(self, resource, single, values):
-        """A new record of ``resource`` (``users/clients``, single ``client``)."""
-        answer = self.request(self._accounting(resource), method="POST", json={single: values})[1]
+        """A new record of ``resource`` (``users/clients``, single ``client``). Sent once:
+        an answer lost on the way (a timeout) may hide a record made, which the caller
+        looks up (:meth:`clients_with_email`) before sending it again."""
+        path = self._accounting(resource)
+        answer = self.request(path, method="POST", json={single: values}, retry=False)[1]
         return answer["response"]["result"][single]
+
+    def clients_with_email(self, email):
+        """The business's clients whose email is ``email``."""
+        params = {"search[email]": email, "per_page": MAX_PER_PAGE}
+        body = self.request(self._accounting("users/clients"), params)[1]
+        return ((body.get("response") or {}).get("result") or {}).get("clients") or []
 
     def update(self, resource, single, record_id, values):
         """``values`` written on the record ``record_id`` of ``resource``."""

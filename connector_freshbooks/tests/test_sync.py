@@ -35,6 +35,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
 
     def setUp(self):
         super().setUp()
+        self.sim.faults.clear()
         # each test changes the business as it likes; the next one starts from the seed
         saved = {
             name: copy.deepcopy(getattr(self.data, name))
@@ -257,3 +258,38 @@ class TestSync(FreshBooksHarness, TransactionCase):
             len(self.data.invoices),
         )
         self.assertEqual([fault[2] for fault in self.sim.faults], [0])  # all six were met
+
+    def test_customer_pushed_once_despite_a_lost_answer_and_kept_odoo_s(self):
+        account = self.data.account_id
+        self.sim.inject("lost", path=f"POST /accounting/account/{account}/users/clients")
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Odoo Only Ltd",
+                "is_company": True,
+                "email": "odoo-only@example.com",
+                "city": "Boston",
+                "company_id": self.company.id,
+                "freshbooks_push": True,
+            }
+        )
+        run_stored_jobs(self.env, "root.freshbooks")
+        made = [c for c in self.data.clients.values() if c.get("email") == partner.email]
+        self.assertEqual(len(made), 1)  # the answer was lost, the client made once
+        self.assertEqual([fault[2] for fault in self.sim.faults], [0])
+        binding = partner.freshbooks_bind_ids
+        self.assertEqual(binding.external_id, str(made[0]["id"]))
+        self.assertEqual((made[0]["organization"], made[0]["p_city"]), ("Odoo Only Ltd", "Boston"))
+        # a change made in FreshBooks: the poll sees it, Odoo's value goes back, logged
+        self.sim.change("client", made[0]["id"], notify=False, p_city="Paris")
+        self.sync()
+        self.assertEqual(partner.city, "Boston")
+        self.assertEqual(self.data.clients[made[0]["id"]]["p_city"], "Boston")
+        logged = partner.message_ids.filtered(lambda m: "overwritten" in (m.body or ""))
+        self.assertIn("Paris → Boston", logged[:1].body)
+        # a change in Odoo is pushed; the next poll finds nothing to do
+        partner.phone = "+1 617 555 0100"
+        run_stored_jobs(self.env, "root.freshbooks")
+        self.assertEqual(self.data.clients[made[0]["id"]]["bus_phone"], "+1 617 555 0100")
+        runs = self.sync()
+        clients_run = runs.filtered(lambda r: r.entity == "clients")
+        self.assertEqual((clients_run.updated_count, clients_run.created_count), (0, 0))

@@ -53,7 +53,7 @@ INVALID_GRANT = (
     "The provided authorization grant is invalid, expired, revoked, does not match the "
     "redirection URI used in the authorization request, or was issued to another client."
 )
-FAULTS = {"429", "500", "503", "drop", "slow", "html200", "401"}
+FAULTS = {"429", "500", "503", "drop", "slow", "html200", "401", "lost"}
 CHAOS = ("429", "500", "drop", "slow")
 
 
@@ -137,16 +137,19 @@ class FreshBooksSim:
 
     # -- test controls ----------------------------------------------------------------
     def inject(self, kind, path=None, times=1):
-        """The next ``times`` API calls whose path contains ``path`` get fault ``kind``."""
+        """The next ``times`` API calls whose ``"<method> <path>"`` contains ``path`` get
+        fault ``kind`` (``lost``: done, but the answer never arrives)."""
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; known: {sorted(FAULTS)}")
         with self._lock:
             self.faults.append([kind, path, times])
 
-    def take_fault(self, path):
+    def take_fault(self, path, method="GET"):
+        """The fault the call gets, if any: an injected one whose path is part of
+        ``"<method> <path>"``, or chaos."""
         with self._lock:
             for fault in self.faults:
-                if fault[2] > 0 and (fault[1] is None or fault[1] in path):
+                if fault[2] > 0 and (fault[1] is None or fault[1] in f"{method} {path}"):
                     fault[2] -= 1
                     return fault[0]
             if (
@@ -331,6 +334,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.sim.data
 
     def send(self, status, body=None, headers=None, content_type="application/json"):
+        if getattr(self, "lose_answer", False):  # done, but the answer never arrives
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         payload = (
             b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
         )
@@ -372,7 +379,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(status, headers={"Location": location} if location else None)
         if path == "/auth/oauth/token" and method == "POST":
             return self.send(*self.sim.exchange(self.body()))
-        if self.fault(path):
+        if self.fault(path, method):
             return None
         token = self.token()
         if token is None:
@@ -399,10 +406,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self.events(method, segments[2], segments[5:])
         return self.send(404, _errors("Not found.", 404))
 
-    def fault(self, path):
-        kind = self.sim.take_fault(path)
+    def fault(self, path, method):
+        kind = self.sim.take_fault(path, method)
         if kind == "slow":
             time.sleep(6)
+            return False
+        if kind == "lost":
+            self.lose_answer = True
             return False
         if kind == "drop":
             self.close_connection = True
@@ -493,6 +503,9 @@ class _Handler(BaseHTTPRequestHandler):
         if "search[updated_max]" in query:
             until = parse_time(query["search[updated_max]"][0])
             chosen = [r for r in chosen if r["_updated"] <= until]
+        if "search[email]" in query:
+            email = query["search[email]"][0].strip().lower()
+            chosen = [r for r in chosen if str(r.get("email") or "").lower() == email]
         if "search[vis_state]" in query:
             chosen = [r for r in chosen if r["vis_state"] == int(query["search[vis_state]"][0])]
         per_page = min(int(query.get("per_page", ["15"])[0]), 100)

@@ -61,6 +61,12 @@ class FreshBooksBackend(models.Model):
         help="Each poll reads again what changed this long before its checkpoint: a change "
         "FreshBooks stamped late is not missed (it is skipped by its hash if unchanged).",
     )
+    push_customers = fields.Selection(
+        [("marked", "Partners marked Sync to FreshBooks"), ("customers", "Every customer")],
+        default="marked",
+        required=True,
+        help="Which of the company's partners Odoo creates and keeps as FreshBooks clients.",
+    )
     payment_journal_id = fields.Many2one(
         "account.journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
@@ -70,6 +76,14 @@ class FreshBooksBackend(models.Model):
 
     def _sync_entities(self):
         return {"clients": "Clients", "invoices": "Invoices", "payments": "Payments"}
+
+    def _pushes(self, partner):
+        """Whether this backend keeps ``partner`` as a FreshBooks client."""
+        if partner.company_id and partner.company_id != self.company_id:
+            return False
+        return partner.freshbooks_push or (
+            self.push_customers == "customers" and partner.customer_rank > 0
+        )
 
     def _payment_journal(self):
         return self.payment_journal_id or self.env["account.journal"].search(

@@ -1,6 +1,11 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from odoo.addons.connector_accounting_base.jobs import identity_without_run
+
+# what a FreshBooks client holds of a partner: a change of one of them is pushed
+PUSHED = ("name", "email", "phone", "street", "city", "zip", "state_id", "country_id", "vat")
 
 
 class FreshBooksResPartner(models.Model):
@@ -25,3 +30,34 @@ class ResPartner(models.Model):
     freshbooks_bind_ids = fields.One2many(
         "freshbooks.res.partner", "odoo_id", "FreshBooks clients", readonly=True
     )
+    freshbooks_push = fields.Boolean(
+        "Sync to FreshBooks",
+        help="Create and keep this customer as a client in FreshBooks (Odoo masters it).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        partners._queue_freshbooks_push()
+        return partners
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"freshbooks_push", "customer_rank", *PUSHED} & set(vals):
+            self._queue_freshbooks_push()
+        return result
+
+    def _queue_freshbooks_push(self):
+        """A push job per partner and backend that masters it (a pending one is
+        reused: identity key). What an import just wrote is not pushed back."""
+        if self.env.context.get("connector_no_export"):
+            return
+        backends = self.env["freshbooks.backend"].sudo().search([("state", "=", "connected")])
+        for partner in self.filtered(lambda p: not p.parent_id):
+            for backend in backends:
+                if backend._pushes(partner):
+                    self.env["freshbooks.res.partner"].with_delay(
+                        priority=15,
+                        identity_key=identity_without_run,
+                        description=f"FreshBooks: push {partner.display_name}",
+                    ).export_partner(backend, partner)

@@ -104,6 +104,8 @@ class FreshBooksPartnerImporter(Component):
         return partners, False
 
     def _after_import(self, binding):
+        if self.status == "updated" and self.backend_record._pushes(binding.odoo_id):
+            binding.odoo_id._queue_freshbooks_push()  # Odoo's values go back
         if self.status == "updated":
             binding.odoo_id.message_post(
                 body=self.env._(
