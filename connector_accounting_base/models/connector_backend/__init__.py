@@ -1,1 +1,1 @@
-from . import common, runs
+from . import common, runs, health

@@ -28,22 +28,12 @@ class SmartBillBackendEntity(models.Model):
 
 
 class SmartBillBackend(models.Model):
-    """Health: the checks that open and close the backend's alerts (every 10 minutes)."""
+    """Health: the checks that open and close the backend's alerts (every 10 minutes);
+    failing records and a job runner that does not run are the base's checks."""
 
     _name = "smartbill.backend"
     _inherit = ["smartbill.backend", "mail.activity.mixin"]
 
-    runner_alert_minutes = fields.Integer(
-        "Jobs waiting alert (minutes)",
-        default=10,
-        help="An alert opens when SmartBill jobs have waited this long and no job started "
-        "meanwhile: the job runner is not running, or cannot reach Odoo.",
-    )
-    failing_alert_tries = fields.Integer(
-        "Failing record alert (tries)",
-        default=3,
-        help="An alert opens when a record failed after this many tries.",
-    )
     anaf_token_alert_days = fields.Integer(
         "ANAF token alert (days)",
         default=7,
@@ -102,59 +92,6 @@ class SmartBillBackend(models.Model):
                     run=row.last_run_id.display_name,
                 )
         return causes
-
-    def _failing_causes(self):
-        failures = self.env["smartbill.sync.run.failure"].search(
-            [
-                ("backend_id", "=", self.id),
-                ("state", "=", "failed"),
-                ("tries", ">=", self.failing_alert_tries),
-            ]
-        )
-        if not failures:
-            return {}
-        references = sorted(set(failures.mapped("reference")))
-        return {
-            ("failing", False): self.env._(
-                "%(count)s records failed %(tries)s times or more: %(refs)s. Fix the cause, "
-                "then Retry failed.",
-                count=len(references),
-                tries=self.failing_alert_tries,
-                refs=", ".join(references[:10]) + (" ..." if len(references) > 10 else ""),
-            )
-        }
-
-    def _runner_causes(self, now):
-        """Jobs waiting longer than the threshold while no job started meanwhile."""
-        cutoff = now - timedelta(minutes=self.runner_alert_minutes)
-        jobs = self.env["queue.job"].sudo()
-        domain = self._jobs_domain()
-        waiting = jobs.search_count(
-            [
-                *domain,
-                ("state", "in", ("pending", "enqueued")),
-                ("date_created", "<", cutoff),
-                "|",
-                ("eta", "=", False),
-                ("eta", "<", cutoff),
-            ]
-        )
-        if not waiting:
-            return {}
-        started = jobs.search_count(
-            ["|", ("state", "=", "started"), ("date_started", ">=", cutoff)], limit=1
-        )
-        if started:
-            return {}
-        return {
-            ("runner", False): self.env._(
-                "%(count)s SmartBill jobs have waited more than %(minutes)s minutes and no "
-                "job started meanwhile: the job runner is not running or cannot reach Odoo "
-                "(see the deployment guide in the README).",
-                count=waiting,
-                minutes=self.runner_alert_minutes,
-            )
-        }
 
     def _token_causes(self, now):
         backend = self.sudo()
