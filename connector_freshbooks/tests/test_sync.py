@@ -7,8 +7,10 @@ invoice), drafts left unposted until sent, edits, deletions, a second run that c
 nothing, partners matched and never merged, a 429 storm with nothing lost."""
 
 import copy
+from datetime import timedelta
 from decimal import Decimal
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
@@ -293,3 +295,27 @@ class TestSync(FreshBooksHarness, TransactionCase):
         runs = self.sync()
         clients_run = runs.filtered(lambda r: r.entity == "clients")
         self.assertEqual((clients_run.updated_count, clients_run.created_count), (0, 0))
+
+    def test_health_alerts(self):
+        self.sync()
+        self.env["freshbooks.webhook"].create(
+            {"backend_id": self.backend.id, "callback_id": 1, "event": "invoice", "verified": True}
+        )
+        self.sim.change("invoice", next(iter(self.data.invoices)), notify=False, notes="edited")
+        runs = self.sync()
+        self.assertEqual(sum(runs.mapped("updated_count")), 1)
+        self.backend.check_health()
+        alerts = self.backend.alert_ids
+        self.assertEqual(alerts.mapped("kind"), ["webhooks"])
+        polls = self.env["freshbooks.sync.run"].search([("backend_id", "=", self.backend.id)])
+        changes = sum(polls.mapped("created_count")) + sum(polls.mapped("updated_count"))
+        self.assertIn(f"polling found {changes} changes and no webhook came", alerts.message)
+        # every poll of clients failing for three hours: stale
+        three_hours_ago = fields.Datetime.now() - timedelta(hours=3)
+        self.env["freshbooks.sync.run"].search(
+            [("backend_id", "=", self.backend.id), ("entity", "=", "clients")]
+        ).write({"state": "failed", "started": three_hours_ago})
+        self.backend.check_health()
+        self.assertEqual(sorted(self.backend.alert_ids.mapped("kind")), ["stale", "webhooks"])
+        stale = self.backend.alert_ids.filtered(lambda a: a.kind == "stale")
+        self.assertIn("Clients: no successful poll since ever", stale.message)

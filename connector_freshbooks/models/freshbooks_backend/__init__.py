@@ -1,1 +1,1 @@
-from . import common, oauth
+from . import common, oauth, health
