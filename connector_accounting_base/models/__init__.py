@@ -5,4 +5,5 @@ from . import (
     queue_job,
     connector_sync_run,
     connector_binding,
+    connector_reconciliation,
 )

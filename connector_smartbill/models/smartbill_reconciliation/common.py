@@ -30,22 +30,21 @@ class SmartBillReconciliation(models.Model):
     sees paid. Built by :meth:`rebuild` (daily, or *Reconcile now*)."""
 
     _name = "smartbill.reconciliation"
+    _inherit = "connector.reconciliation.mixin"
     _description = "SmartBill reconciliation of a month"
     _order = "month desc, direction desc, group_key, currency_id"
+    _key_fields = ("month", "direction", "group_key", "currency_id")
 
     backend_id = fields.Many2one(
         "smartbill.backend", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     company_currency_id = fields.Many2one(related="company_id.currency_id")
-    month = fields.Date(required=True, readonly=True, help="The month's first day.")
-    month_label = fields.Char("Month", compute="_compute_month_label", store=True)
     direction = fields.Selection(
         [("sale", "Issued"), ("purchase", "Received")], readonly=True, index=True
     )
     group_key = fields.Char("Series or supplier VAT code", readonly=True)
     party_name = fields.Char("Series or supplier", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     # SmartBill's side
     issued_count = fields.Integer(
         "SmartBill documents",
@@ -86,21 +85,12 @@ class SmartBillReconciliation(models.Model):
         help="Documents that differ or are not in Odoo, moves without a SmartBill "
         "document, and numbers without e-Factura.",
     )
-    state = fields.Selection(
-        [("reconciled", "Reconciled"), ("different", "Differences")], readonly=True, index=True
-    )
-    checked_at = fields.Datetime("Checked", readonly=True)
 
     _key_uniq = models.UniqueIndex(
         "(backend_id, month, COALESCE(direction, ''), COALESCE(group_key, ''),"
         " COALESCE(currency_id, 0))",
         "A backend has one reconciliation row per month, series or supplier, and currency.",
     )
-
-    @api.depends("month")
-    def _compute_month_label(self):
-        for row in self:
-            row.month_label = row.month.strftime("%Y-%m") if row.month else False
 
     # -- building ----------------------------------------------------------------------
     @api.private
@@ -109,10 +99,7 @@ class SmartBillReconciliation(models.Model):
         """Compare ``backend``'s SmartBill documents with its moves in Odoo, month by
         month, and write the rows (and each document's state); returns the rows."""
         backend.ensure_one()
-        self.env.cr.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))",
-            [f"smartbill.reconciliation({backend.id})"],
-        )
+        self._lock_backend(backend)
         rows = defaultdict(Side)
         documents = self.env["smartbill.document"].search(
             [
@@ -209,37 +196,6 @@ class SmartBillReconciliation(models.Model):
                 currency = self.env["res.currency"]
             rows[(month, "sale", gap.series_id.name, currency)].gaps.append(gap)
 
-    def _write_rows(self, backend, rows):
-        existing = {
-            (row.month, row.direction, row.group_key, row.currency_id): row
-            for row in self.search([("backend_id", "=", backend.id)])
-        }
-        now = fields.Datetime.now()
-        kept = self.browse()
-        for key, side in rows.items():
-            month, direction, group, currency = key
-            values = self._row_values(side)
-            values.update(checked_at=now)
-            row = existing.pop(key, None)
-            if row:
-                row.write(values)
-            else:
-                row = self.create(
-                    {
-                        **values,
-                        "backend_id": backend.id,
-                        "month": month,
-                        "direction": direction,
-                        "group_key": group,
-                        "currency_id": currency.id if currency else False,
-                    }
-                )
-            self._mark_documents(row, side)
-            kept |= row
-        for row in existing.values():
-            row.unlink()
-        return kept
-
     def _row_values(self, side):
         """The row's figures; compares each document with its move on the way."""
         values = defaultdict(float)
@@ -320,6 +276,9 @@ class SmartBillReconciliation(models.Model):
                 )
             )
         return ("different", "\n".join(differences)) if differences else ("ok", False)
+
+    def _after_row(self, row, side):
+        self._mark_documents(row, side)
 
     def _mark_documents(self, row, side):
         side_documents = self.env["smartbill.document"].union(*side.documents)
