@@ -36,5 +36,8 @@
         "models/account_payment/views.xml",
         "models/freshbooks_webhook/ir.model.access.csv",
         "models/freshbooks_webhook/data.xml",
+        "models/freshbooks_reconciliation/ir.model.access.csv",
+        "models/freshbooks_reconciliation/data.xml",
+        "models/freshbooks_reconciliation/views.xml",
     ],
 }

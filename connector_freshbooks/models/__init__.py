@@ -7,3 +7,4 @@ from . import res_partner
 from . import account_move
 from . import account_payment
 from . import freshbooks_webhook
+from . import freshbooks_reconciliation

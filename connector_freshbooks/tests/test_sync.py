@@ -319,3 +319,25 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(sorted(self.backend.alert_ids.mapped("kind")), ["stale", "webhooks"])
         stale = self.backend.alert_ids.filtered(lambda a: a.kind == "stale")
         self.assertIn("Clients: no successful poll since ever", stale.message)
+
+    def test_reconciliation_per_month_and_client(self):
+        self.sync()
+        recon = self.env["freshbooks.reconciliation"]
+        rows = recon.rebuild(self.backend)
+        sent = [i for i in self.data.invoices.values() if i["status"] != 1]
+        self.assertEqual(set(rows.mapped("state")), {"reconciled"})
+        self.assertEqual(sum(rows.mapped("invoice_count")), len(sent))
+        self.assertEqual(sum(rows.mapped("move_count")), len(sent))
+        outstanding = sum(Decimal(i["outstanding"]["amount"]) for i in sent)
+        self.assertEqual(f"{sum(rows.mapped('freshbooks_outstanding')):.2f}", f"{outstanding:.2f}")
+        # money Odoo sees paid that FreshBooks does not: that client's month differs
+        invoice = next(i for i in sent if Decimal(i["outstanding"]["amount"]) > 1)
+        move = self.move_of(invoice["id"])
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=move.ids
+        ).create({"amount": 1.0})._create_payments()
+        rows = recon.rebuild(self.backend)
+        different = rows.filtered(lambda r: r.state == "different")
+        self.assertEqual(len(different), 1)
+        self.assertEqual(different.client_ref, str(invoice["customerid"]))
+        self.assertEqual((different.difference_count, different.outstanding_difference), (1, -1.0))

@@ -142,6 +142,7 @@ def add_invoice(data, rng, client, number, moment):
     }
     compute_totals(invoice)
     data.invoices[invoice_id] = invoice
+    settle(data, invoice)  # FreshBooks states paid and outstanding on every invoice
     total = Decimal(invoice["amount"]["amount"])
     if status in (4, 8):
         share = total if status == 4 else (total / 2).quantize(CENT, ROUND_HALF_UP)

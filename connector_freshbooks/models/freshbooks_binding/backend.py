@@ -192,3 +192,17 @@ class FreshBooksBackend(models.Model):
         """Requeue every failed job of these backends."""
         count = self._retry_failed_jobs()
         return self._notify_queued(self.env._("%s failed jobs queued again.", count))
+
+    def action_reconcile(self):
+        """Compare FreshBooks with Odoo now (what the daily cron does)."""
+        self._check_manager()
+        for backend in self:
+            self.env["freshbooks.reconciliation"].rebuild(backend)
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "connector_freshbooks.freshbooks_reconciliation_action"
+        )
+
+    @api.model
+    def _cron_reconcile(self):
+        for backend in self.search([("state", "=", "connected")]):
+            self.env["freshbooks.reconciliation"].rebuild(backend)
