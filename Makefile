@@ -5,6 +5,7 @@ ODOO_SRC ?= /opt/odoo19
 VENV ?= .venv
 PYTHON ?= python3
 DEMO_DB ?= smartbill_demo
+FRESHBOOKS_DEMO_DB ?= freshbooks_demo
 TEST_DB ?= smartbill_test
 SIM_PORT ?= 8787
 
@@ -19,10 +20,11 @@ export ODOO_SRC
 
 BENCH_DB ?= smartbill_bench
 
-.PHONY: help demo test pytest odoo-test lint sim bench bench-quick bench-chaos venv check-odoo debs db-up clean
+.PHONY: help demo demo-freshbooks test pytest odoo-test lint sim bench bench-quick bench-chaos venv check-odoo debs db-up clean
 
 help:
-	@echo "make demo   install connector_smartbill (and _stock) in '$(DEMO_DB)' and run the demo synchronisation"
+	@echo "make demo   the SmartBill demo in '$(DEMO_DB)', then the FreshBooks demo in '$(FRESHBOOKS_DEMO_DB)'"
+	@echo "make demo-freshbooks  the FreshBooks demo alone"
 	@echo "make test   run the pure-Python tests and the Odoo tests (fresh database '$(TEST_DB)')"
 	@echo "make lint   ruff and pylint-odoo, as pre-commit runs them"
 	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
@@ -76,7 +78,10 @@ test: $(STAMP) db-up
 	exit $$rc
 
 demo: $(STAMP) db-up
-	$(PY) tools/run_odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT)
+	$(PY) tools/run_odoo.py demo --db $(DEMO_DB) --sim-port $(SIM_PORT) --freshbooks-db $(FRESHBOOKS_DEMO_DB)
+
+demo-freshbooks: $(STAMP) db-up
+	$(PY) tools/run_odoo.py demo --db $(DEMO_DB) --only freshbooks --freshbooks-db $(FRESHBOOKS_DEMO_DB)
 
 # Benchmarks: a fresh database, the simulator and Odoo with queue_job's runner; one table
 bench: $(STAMP) db-up

@@ -26,6 +26,7 @@ ADDONS = (
     "connector_smartbill",
     "connector_smartbill_stock",
 )  # installed and tested
+FRESHBOOKS = ("connector_freshbooks",)  # installed and tested alone, on a generic chart
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -191,7 +192,7 @@ def cmd_test(args):
     passed, bad, reasons = run_tests(src, args.db, ADDONS, "odoo-test.log")
     # FreshBooks on its own: it needs neither SmartBill nor any localisation
     fb_passed, fb_bad, fb_reasons = run_tests(
-        src, f"{args.db}_freshbooks", ("connector_freshbooks",), "odoo-test-freshbooks.log"
+        src, f"{args.db}_freshbooks", FRESHBOOKS, "odoo-test-freshbooks.log"
     )
     passed, bad, reasons = passed + fb_passed, bad + fb_bad, reasons + fb_reasons
     summary = f"odoo: {passed} passed, {bad} failed"
@@ -215,25 +216,27 @@ def cmd_test(args):
 
 
 def cmd_demo(args):
+    """SmartBill's demo, then FreshBooks' (``--only`` one of them)."""
     src = odoo_src()
-    recreate_database(args.db)
+    code = 0
+    if args.only in (None, "smartbill"):
+        code = demo_of(src, args.db, ADDONS, ["demo.py", "--sim-port", str(args.sim_port)])
+    if args.only in (None, "freshbooks"):
+        code = demo_of(src, args.freshbooks_db, FRESHBOOKS, ["demo_freshbooks.py"]) or code
+    return code
+
+
+def demo_of(src, db, addons, script):
+    """Install ``addons`` in a new ``db``, then run the demo ``script`` on it."""
+    recreate_database(db)
     code, _lines = run_logged(
-        odoo_command(src, args.db, "--with-demo", "-i", ",".join(ADDONS)),
-        Path(sys.prefix) / "odoo-demo.log",
+        odoo_command(src, db, "--with-demo", "-i", ",".join(addons)),
+        Path(sys.prefix) / f"odoo-{db}.log",
     )
     if code:
         return code
-    return subprocess.call(
-        [
-            sys.executable,
-            str(REPO / "tools" / "demo.py"),
-            "--db",
-            args.db,
-            "--sim-port",
-            str(args.sim_port),
-        ],
-        cwd=REPO,
-    )
+    command = [sys.executable, str(REPO / "tools" / script[0]), "--db", db, *script[1:]]
+    return subprocess.call(command, cwd=REPO)
 
 
 def main():
@@ -243,6 +246,9 @@ def main():
         p = sub.add_parser(name)
         p.add_argument("--db", required=True)
         p.add_argument("--sim-port", type=int, default=8787)
+    demo = sub.choices["demo"]
+    demo.add_argument("--freshbooks-db", default="freshbooks_demo")
+    demo.add_argument("--only", choices=("smartbill", "freshbooks"))
     args = parser.parse_args()
     ensure_key()
     return {"test": cmd_test, "demo": cmd_demo}[args.command](args)

@@ -165,6 +165,12 @@ class FreshBooksClient(client.BaseClient):
         path = f"{self._callbacks()}/{int(callback_id)}"
         return self.request(path, method="PUT", json=body)[1]["response"]["result"]["callback"]
 
+    def resend_verifier(self, callback_id):
+        """Ask FreshBooks to send ``callback_id``'s verifier to its URI again."""
+        body = {"callback": {"resend": True}}
+        path = f"{self._callbacks()}/{int(callback_id)}"
+        return self.request(path, method="PUT", json=body)[1]["response"]["result"]["callback"]
+
     def webhooks(self):
         """The business's callbacks (``callbackid``, ``event``, ``uri``, ``verified``)."""
         answer = self.request(self._callbacks(), {"per_page": MAX_PER_PAGE})[1]

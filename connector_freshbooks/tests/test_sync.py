@@ -166,6 +166,27 @@ class TestSync(FreshBooksHarness, TransactionCase):
             max(i for i in (r.checkpoint for r in again if r.entity == "invoices") if i),
         )
 
+    def test_line_amounts_exact_when_odoo_rounds_globally(self):
+        self.company.tax_calculation_rounding_method = "round_globally"
+        special = self.special_invoice()
+        half = {
+            "qty": "0.5",
+            "taxName1": "GST",
+            "taxAmount1": "5",
+            "taxName2": "",
+            "taxAmount2": "0",
+        }
+        for unit_cost, line in zip(("147.21", "44.21"), special["lines"], strict=True):
+            line.update(half, unit_cost=money(Decimal(unit_cost), "CAD"))
+            line["amount"] = money(Decimal(unit_cost) / 2, "CAD")  # 73.61 and 22.11
+        compute_totals(special)
+        settle(self.data, special)
+        self.sync()
+        move = self.move_of(special["id"])
+        self.assertEqual((move.amount_untaxed, move.amount_total), (95.72, 100.51))
+        self.assertEqual(move.invoice_line_ids.mapped("price_subtotal"), [73.61, 22.11])
+        self.assertEqual(move.invoice_line_ids.mapped("price_unit"), [147.22, 44.22])
+
     def test_draft_is_posted_when_sent_and_an_edit_is_taken(self):
         self.sync()
         draft = next(i for i in self.data.invoices.values() if i["status"] == 1)

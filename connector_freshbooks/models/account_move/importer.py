@@ -83,13 +83,27 @@ class FreshBooksInvoiceMapper(Component):
                 Command.create(
                     {
                         "name": line.get("description") or line.get("name") or "/",
-                        "quantity": float(Decimal(str(line.get("qty") or "0"))),
-                        "price_unit": float(amount(line.get("unit_cost"))),
+                        **self._quantity_and_price(line),
                         "tax_ids": [Command.set([tax.id for tax in taxes])],
                     }
                 )
             )
         return {"invoice_line_ids": commands}
+
+    @staticmethod
+    def _quantity_and_price(line):
+        """The line's quantity and unit price, such that their product is FreshBooks'
+        line amount exactly: FreshBooks rounds each line's amount, Odoo (rounding
+        globally) sums the unrounded products. 0.5 x 44.21 is 22.11 in FreshBooks: the
+        unit price becomes 44.22; where no unit price gives the amount, one unit of it."""
+        qty = Decimal(str(line.get("qty") or "0"))
+        unit = amount(line.get("unit_cost"))
+        total = amount(line.get("amount"))
+        if qty * unit != total and qty:
+            unit = (total / qty).quantize(CENT)
+            if qty * unit != total:
+                qty, unit = Decimal(1), total
+        return {"quantity": float(qty), "price_unit": float(unit)}
 
     def _currency(self, record):
         code = record.get("currency_code") or self.backend_record.company_id.currency_id.name

@@ -3,7 +3,12 @@
 """Webhooks first, polling behind them: *Register webhooks* registers a callback per
 noun; FreshBooks sends each callback's verifier, which a job sends back (only then is it
 kept); a delivery, its signature checked against the verifiers, queues one import job
-per event and record (an identity key: a repeated delivery is one job)."""
+per event and record (an identity key: a repeated delivery is one job).
+
+FreshBooks sends a verifier as soon as it registered the callback, often before Odoo
+committed the registration: that one finds no callback waiting and is refused. The
+registration's job then asks FreshBooks to send it again, and confirms it once it came.
+"""
 
 from urllib.parse import urlencode
 
@@ -11,6 +16,7 @@ from odoo import api, fields, models
 
 from odoo.addons.connector_accounting_base.exceptions import job_errors
 from odoo.addons.connector_accounting_base.jobs import connector_job, identity_without_run
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import read_delivery
 from ...api.base import errors
@@ -43,14 +49,19 @@ class FreshBooksBackend(models.Model):
                     if current:
                         continue
                     callback = client.register_webhook(noun, uri)
-                    backend.env["freshbooks.webhook"].sudo().create(
-                        {
-                            "backend_id": backend.id,
-                            "callback_id": int(callback["callbackid"]),
-                            "event": noun,
-                            "uri": uri,
-                        }
+                    webhook = (
+                        backend.env["freshbooks.webhook"]
+                        .sudo()
+                        .create(
+                            {
+                                "backend_id": backend.id,
+                                "callback_id": int(callback["callbackid"]),
+                                "event": noun,
+                                "uri": uri,
+                            }
+                        )
                     )
+                    backend._queue_confirmation(webhook, eta=5)
         return self._notify_queued(
             self.env._("Webhooks registered: FreshBooks now sends their verifiers.")
         )
@@ -89,14 +100,20 @@ class FreshBooksBackend(models.Model):
         webhook = webhooks.filtered(
             lambda w: w.callback_id == delivery.object_id and not w.verified
         )
-        if not webhook or webhook.pending_secret:
+        if not webhook:
             message = "A verifier for no callback waiting for one: refused"
             raise errors.AuthenticationError(message)
         webhook._store_secrets({"pending_verifier": delivery.verifier})
-        self.with_delay(
-            priority=1, identity_key=identity_without_run, description="FreshBooks: confirm webhook"
-        ).confirm_webhook(webhook)
+        self._queue_confirmation(webhook)
         return delivery
+
+    def _queue_confirmation(self, webhook, eta=None):
+        self.with_delay(
+            priority=1,
+            eta=eta,
+            identity_key=identity_without_run,
+            description=f"FreshBooks: confirm the {webhook.event} webhook",
+        ).confirm_webhook(webhook)
 
     def _queue_event(self, entity, delivery):
         model = self.env[ENTITIES[entity]]
@@ -123,11 +140,26 @@ class FreshBooksBackend(models.Model):
     @api.private
     @connector_job
     def confirm_webhook(self, webhook):
-        """Job: send the callback's verifier back; accepted, it signs its deliveries."""
+        """Job: send the callback's verifier back; accepted, it signs its deliveries.
+        Without one (it came before the registration was committed), or with one
+        FreshBooks does not accept (a forged one), FreshBooks is asked to send it again
+        and the job looks again later."""
         webhook = webhook.sudo()
+        if webhook.verified:
+            return f"Webhook {webhook.event} verified already."
+        client = self._api_client()
+        verifier = webhook._secret("pending_verifier")
         with job_errors("FreshBooks"):
-            verifier = webhook._secret("pending_verifier")
-            self._api_client().confirm_webhook(webhook.callback_id, verifier)
+            try:
+                if not verifier:
+                    raise errors.ValidationError("no verifier yet")
+                client.confirm_webhook(webhook.callback_id, verifier)
+            except errors.ValidationError:
+                webhook._store_secrets({"pending_verifier": False})
+                client.resend_verifier(webhook.callback_id)
+                raise RetryableJobError(
+                    "Waiting for FreshBooks to send the webhook's verifier again.", seconds=5
+                ) from None
         webhook._store_secrets({"verifier": verifier, "pending_verifier": False})
         webhook.verified = True
         return f"Webhook {webhook.event} verified."
