@@ -48,11 +48,12 @@ class TestSync(FreshBooksHarness, TransactionCase):
             setattr(self.data, name, copy.deepcopy(value))
 
     # -- helpers ----------------------------------------------------------------------------
-    def sync(self):
-        """A poll of each entity, its jobs run, its runs closed: the runs."""
+    def sync(self, since=None):
+        """A poll of each entity (from ``since``, else its checkpoint), its jobs run, its
+        runs closed: the runs."""
         runs = self.env["freshbooks.sync.run"]
         for entity in ("clients", "invoices", "payments"):
-            runs |= self.backend._queue_poll(entity)
+            runs |= self.backend._queue_poll(entity, since=since)
         run_stored_jobs(self.env, "root.freshbooks")
         runs._cron_refresh()
         return runs
@@ -157,7 +158,10 @@ class TestSync(FreshBooksHarness, TransactionCase):
             self.assertEqual(f"{move.amount_residual:.2f}", invoice["outstanding"]["amount"])
         # the same window again: everything read, nothing written
         moves_before = self.env["account.move"].search_count([])
-        again = self.sync()
+        again = self.sync(since="2026-01-01 00:00:00")  # the whole window again
+        records = len(self.data.clients) + len(self.data.invoices) + len(self.data.payments)
+        self.assertEqual(sum(again.mapped("read_count")), records)
+        self.assertEqual(sum(again.mapped("unchanged_count")), records)
         self.assertEqual(sum(again.mapped("created_count")), 0)
         self.assertEqual(sum(again.mapped("updated_count")), 0)
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)

@@ -16,7 +16,13 @@ from ...api import API_URL, AUTH_URL, DEFAULT_LIMIT, FreshBooksClient
 
 class FreshBooksBackend(models.Model):
     _name = "freshbooks.backend"
-    _inherit = ["connector.backend", "mail.thread", "mail.activity.mixin", "connector.vault.mixin"]
+    _inherit = [
+        "connector.backend",
+        "mail.thread",
+        "mail.activity.mixin",
+        "connector.vault.mixin",
+        "connector.job.mixin",
+    ]
     _description = "FreshBooks Backend"
     _backend_type = "freshbooks"
 

@@ -113,6 +113,20 @@ class FreshBooksBackend(models.Model):
 
         return real(stamp) > real(other)
 
+    def _open_run(self, entity, source):
+        """The open run of ``entity``'s jobs from ``source`` (webhooks, pushes: jobs that
+        come one by one); a new one once it closed."""
+        runs = self.env["freshbooks.sync.run"].sudo()
+        return runs.search(
+            [
+                ("backend_id", "=", self.id),
+                ("entity", "=", entity),
+                ("source", "=", source),
+                ("state", "=", "running"),
+            ],
+            limit=1,
+        ) or self.sudo()._new_run(entity, source=source)
+
     # -- polling --------------------------------------------------------------------------
     def _queue_poll(self, entity, since=None):
         self.ensure_one()

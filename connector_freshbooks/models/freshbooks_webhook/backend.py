@@ -117,25 +117,12 @@ class FreshBooksBackend(models.Model):
 
     def _queue_event(self, entity, delivery):
         model = self.env[ENTITIES[entity]]
-        run = self._webhook_run(entity)
+        run = self._open_run(entity, "webhook")
         model.with_delay(
             priority=model._import_priority,
             identity_key=identity_without_run,
             description=f"FreshBooks {delivery.name} {delivery.object_id}",
         ).import_record(self, str(delivery.object_id), run=run)
-
-    def _webhook_run(self, entity):
-        """The open run of ``entity``'s webhook jobs (a new one once it closed)."""
-        runs = self.env["freshbooks.sync.run"].sudo()
-        return runs.search(
-            [
-                ("backend_id", "=", self.id),
-                ("entity", "=", entity),
-                ("source", "=", "webhook"),
-                ("state", "=", "running"),
-            ],
-            limit=1,
-        ) or self.sudo()._new_run(entity, source="webhook")
 
     @api.private
     @connector_job

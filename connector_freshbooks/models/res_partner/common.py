@@ -60,4 +60,4 @@ class ResPartner(models.Model):
                         priority=15,
                         identity_key=identity_without_run,
                         description=f"FreshBooks: push {partner.display_name}",
-                    ).export_partner(backend, partner)
+                    ).export_partner(backend, partner, run=backend._open_run("clients", "push"))

@@ -127,7 +127,7 @@ class FreshBooksResPartner(models.Model):
 
     @api.model
     @connector_job
-    def export_partner(self, backend, partner):
+    def export_partner(self, backend, partner, run=None):
         """Job: create or update ``partner`` as a FreshBooks client of ``backend``."""
         with backend.work_on(self._name) as work:
             status, text = work.component(usage="record.exporter").run(partner)
