@@ -20,7 +20,7 @@ export ODOO_SRC
 
 BENCH_DB ?= smartbill_bench
 
-.PHONY: help demo demo-freshbooks test pytest odoo-test lint sim bench bench-quick bench-chaos venv check-odoo debs db-up clean
+.PHONY: help demo demo-freshbooks test pytest odoo-test lint sim bench bench-quick bench-chaos bench-freshbooks venv check-odoo debs db-up clean
 
 help:
 	@echo "make demo   the SmartBill demo in '$(DEMO_DB)', then the FreshBooks demo in '$(FRESHBOOKS_DEMO_DB)'"
@@ -30,6 +30,7 @@ help:
 	@echo "make sim    start the SmartBill simulator on 127.0.0.1:$(SIM_PORT)"
 	@echo "make bench  the benchmark at 1k and 10k invoices (make bench-quick: 150 invoices)"
 	@echo "make bench-chaos  1k invoices clean, then in chaos: the final states compared"
+	@echo "make bench-freshbooks  FreshBooks at 1k clients and 10k invoices, and the webhook path"
 
 check-odoo:
 	@test -f "$(ODOO_SRC)/odoo-bin" || { \
@@ -91,6 +92,9 @@ bench: $(STAMP) db-up
 # PostgreSQL restart; the final databases compared
 bench-chaos: $(STAMP) db-up
 	$(PY) bench/chaos.py --db smartbill_chaos --size 1k
+
+bench-freshbooks: $(STAMP) db-up
+	$(PY) bench/freshbooks.py --db freshbooks_bench --size 1k
 
 bench-quick: $(STAMP) db-up
 	$(PY) bench/run.py --db $(BENCH_DB) --size quick

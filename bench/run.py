@@ -116,13 +116,13 @@ class Autovacuum(threading.Thread):
                     self.done += 1
 
 
-def start_server(db, port, workers, runner=True, jobs_port=None):
+def start_server(db, port, workers, runner=True, jobs_port=None, channel="root.smartbill"):
     """An Odoo server on ``port`` with ``workers`` HTTP workers and, with ``runner``,
     queue_job's runner, which asks ``jobs_port`` (this server's own by default; a load
     balancer's in front of several servers) to run the jobs, ``workers`` at a time."""
     env = {
         **os.environ,
-        "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers},root.smartbill:{workers}",
+        "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers},{channel}:{workers}",
         "ODOO_QUEUE_JOB_PORT": str(jobs_port or port),
         "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
     }
@@ -236,11 +236,11 @@ def bare_orm(registry, backend_id, limit):
 PHASES = ("master data", "invoices", "bills (SPV)", "payment status", "stock")
 
 
-def fresh_database(db):
+def fresh_database(db, addons=ADDONS):
     """``db`` made again with the connector installed; its registry."""
     recreate_database(db)
     subprocess.run(
-        odoo_command(odoo_src(), db, "-i", ",".join(ADDONS)),
+        odoo_command(odoo_src(), db, "-i", ",".join(addons)),
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -15,7 +15,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
-PRESETS = {"tiny": (5, 12), "demo": (40, 120), "bench-1k": (1000, 10000)}  # clients, invoices
+# clients, invoices
+PRESETS = {
+    "tiny": (5, 12),
+    "demo": (40, 120),
+    "bench-quick": (100, 1000),
+    "bench-1k": (1000, 10000),
+}
 TAXES = [("GST", "5", "123456789RT0001"), ("PST", "7", "PST-1234-5678"), ("VAT", "20", "GB123")]
 STATUS_NAMES = {1: "draft", 2: "sent", 3: "viewed", 4: "paid", 8: "partial"}
 PAYMENT_TYPES = ("Check", "Credit Card", "Bank Transfer", "Cash")

@@ -109,6 +109,7 @@ class FreshBooksSim:
         self.callbacks, self.deliveries = {}, []
         self.faults, self.requests, self.arrivals = [], [], {}
         self.refresh_count = 0
+        self.rejected = 0  # calls answered 429 for the rate
         self.chaos, self.chaos_faults = chaos, 0
         self._random = random.Random(seed)
         self._lock = threading.RLock()
@@ -392,6 +393,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         wait = self.sim.limited(token["key"])
         if wait:
+            self.sim.rejected += 1
             return self.send(
                 429, _errors("Too many requests.", 429), {"Retry-After": f"{wait:.0f}"}
             )

@@ -15,7 +15,7 @@ class ConnectorReconciliation(models.AbstractModel):
     _description = "Connector reconciliation of a month"
     _key_fields = ("month", "currency_id")
 
-    month = fields.Date(required=True, readonly=True, help="The month's first day.")
+    month = fields.Date("Month start", required=True, readonly=True, help="The month's first day.")
     month_label = fields.Char("Month", compute="_compute_month_label", store=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     state = fields.Selection(

@@ -1,0 +1,219 @@
+"""connector_freshbooks benchmark: FreshBooks into Odoo end to end against the simulator.
+
+A fresh database with connector_freshbooks alone, the FreshBooks simulator serving a
+generated business, and Odoo started as a server with queue_job's runner (channel
+``root.freshbooks``) that also answers the webhooks. The simulator answers ``--calls``
+per ``--window`` seconds per token and 429 beyond; the backend keeps the same budget.
+Phases, each queued from here and timed until its last job ends: the first load (clients,
+invoices, payments: one poll each), the same window read again (nothing to write),
+customers pushed from Odoo, then the webhook path: drafts sent in FreshBooks one after
+another, each delivered to Odoo, timed until its move is posted. Prints one table in
+the columns of SmartBill's (bench/run.py).
+
+    .venv/bin/python bench/freshbooks.py --size 1k [--db freshbooks_bench]
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tools"), str(REPO / "bench")]
+
+from demo import superuser_env  # noqa: E402
+from demo_freshbooks import setup  # noqa: E402
+from run import RssSampler, fresh_database, start_server, wait_jobs  # noqa: E402
+from run_odoo import ensure_key, free_port  # noqa: E402
+
+from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
+
+SIZES = {"quick": "bench-quick", "1k": "bench-1k"}  # 100/1,000 or 1,000/10,000
+EVER = date(2000, 1, 1)
+PUSHED = 100  # customers pushed from Odoo
+DELIVERIES = 100  # webhooks timed
+
+
+def api_calls(sim, since):
+    return sum(path.startswith(("/accounting/", "/events/")) for _m, path in sim.requests[since:])
+
+
+def run_phase(registry, backend_id, sim, sampler, name, start):
+    """Queue a phase with ``start(backend)``, wait for its jobs; its figures."""
+    first_call, rejected = len(sim.requests), sim.rejected
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        first_run = env["freshbooks.sync.run"].search([], order="id desc", limit=1).id or 0
+        started = time.monotonic()
+        start(env["freshbooks.backend"].browse(backend_id))
+    wait_jobs(registry)
+    seconds = time.monotonic() - started
+    with registry.cursor() as cr:
+        runs = superuser_env(cr)["freshbooks.sync.run"].search([("id", ">", first_run)])
+        runs.refresh_from_jobs()
+        counts = {
+            count: sum(runs.mapped(f"{count}_count"))
+            for count in ("read", "created", "updated", "unchanged", "failed")
+        }
+    return {
+        "phase": name,
+        "seconds": seconds,
+        **counts,
+        "calls": api_calls(sim, first_call),
+        "blocked": sim.rejected - rejected,
+        "rss": sampler.take(),
+    }
+
+
+def push_customers(backend):
+    backend.env["res.partner"].create(
+        [
+            {
+                "name": f"Odoo customer {index:04d}",
+                "is_company": True,
+                "email": f"ap{index:04d}@odoo-customers.example.com",
+                "company_id": backend.company_id.id,
+                "freshbooks_push": True,
+            }
+            for index in range(PUSHED)
+        ]
+    )
+
+
+def webhook_latency(registry, sim, backend_id):
+    """Drafts sent in FreshBooks one after another (each webhook delivered to Odoo):
+    the seconds from each delivery to its move posted."""
+    with registry.cursor() as cr:
+        superuser_env(cr)["freshbooks.backend"].browse(backend_id).action_register_webhooks()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with registry.cursor() as cr:
+            hooks = superuser_env(cr)["freshbooks.webhook"].search([])
+            if len(hooks) == 3 and all(hooks.mapped("verified")):
+                break
+        time.sleep(0.5)
+    else:
+        raise TimeoutError("webhooks not verified")
+    drafts = [i for i in sim.data.invoices.values() if i["status"] == 1][:DELIVERIES]
+    latencies = []
+    for invoice in drafts:
+        started = time.monotonic()
+        sim.change("invoice", invoice["id"], status=2, v3_status="sent")
+        while True:
+            with registry.cursor() as cr:
+                cr.execute(
+                    "SELECT m.state FROM freshbooks_account_move b JOIN account_move m "
+                    "ON m.id = b.odoo_id WHERE b.external_id = %s",
+                    [str(invoice["id"])],
+                )
+                if (cr.fetchone() or [None])[0] == "posted":
+                    break
+            if time.monotonic() - started > 60:
+                raise TimeoutError(f"invoice {invoice['id']} not posted in 60 s")
+            time.sleep(0.05)
+        latencies.append(time.monotonic() - started)
+    return latencies
+
+
+def bench(size, db, port, calls, window, workers):
+    dataset = generate(SIZES[size], seed=7)
+    registry = fresh_database(db, ("connector_freshbooks",))
+    odoo_url = f"http://127.0.0.1:{port}"
+    dataset.redirect_uris.append(f"{odoo_url}/freshbooks/auth/callback")
+    with FreshBooksSim(dataset, rate_limit=calls, window=window) as sim:
+        backend_id, _business = setup(registry, sim, odoo_url)
+        with registry.cursor() as cr:
+            superuser_env(cr)["freshbooks.backend"].browse(backend_id).write(
+                {"rate_limit_calls": calls, "rate_limit_window": int(window)}
+            )
+        server = start_server(db, port, workers, channel="root.freshbooks")
+        sampler = RssSampler(server.pid)
+        sampler.start()
+        rows = []
+        try:
+            time.sleep(5)  # the server and its job runner start
+            for round_, since in (("first", None), ("second", EVER)):
+                for entity in ("clients", "invoices", "payments"):
+                    row = run_phase(
+                        registry,
+                        backend_id,
+                        sim,
+                        sampler,
+                        entity,
+                        lambda b, e=entity, s=since: b._queue_sync(e, since=s),
+                    )
+                    rows.append({"size": size, "run": round_, **row})
+                    print(f"{size} {round_} {entity}: {row}", flush=True)
+            row = run_phase(registry, backend_id, sim, sampler, "customers out", push_customers)
+            rows.append({"size": size, "run": "first", **row, "read": PUSHED})
+            latencies = webhook_latency(registry, sim, backend_id)
+        finally:
+            sampler.running = False
+            server.terminate()
+            server.wait(60)
+    return rows, latencies
+
+
+def fmt_table(rows, latencies, calls, window):
+    limit = calls / window
+    header = (
+        f"{'size':>5} {'run':>6} {'phase':<15} {'s':>8} {'rec/s':>7} {'read':>6} {'new':>6} "
+        f"{'upd':>5} {'same':>6} {'fail':>4} {'calls':>6} {'c/rec':>6} {'c/s':>6} "
+        f"{'%lim':>5} {'blk':>3} {'RSS MB':>7}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        rate = row["calls"] / row["seconds"] if row["seconds"] else 0
+        long_enough = row["seconds"] >= 2 * window
+        share = f"{100 * rate / limit:.0f}" if row["calls"] and long_enough else "-"
+        lines.append(
+            f"{row['size']:>5} {row['run']:>6} {row['phase']:<15} {row['seconds']:>8.1f} "
+            f"{row['read'] / row['seconds']:>7.1f} {row['read']:>6} {row['created']:>6} "
+            f"{row['updated']:>5} {row['unchanged']:>6} {row['failed']:>4} {row['calls']:>6} "
+            f"{row['calls'] / max(row['read'], 1):>6.3f} {rate:>6.1f} {share:>5} "
+            f"{row['blocked']:>3} {row['rss'] / 2**20:>7.0f}"
+        )
+    for size in sorted({row["size"] for row in rows}):
+        total = {
+            r: sum(
+                x["seconds"]
+                for x in rows
+                if x["size"] == size and x["run"] == r and x["phase"] != "customers out"
+            )
+            for r in ("first", "second")
+        }
+        writes = sum(
+            x["created"] + x["updated"] for x in rows if x["size"] == size and x["run"] == "second"
+        )
+        lines.append(
+            f"{size}: load {total['first']:.1f} s, the same window again {total['second']:.1f} s "
+            f"({total['first'] / total['second']:.0f}x faster), second-run writes {writes}; "
+            f"FreshBooks budget {calls} calls / {window:g} s ({limit:.1f}/s)"
+        )
+    lines.append(
+        f"webhook -> move posted, {len(latencies)} deliveries: median "
+        f"{statistics.median(latencies):.2f} s, worst {max(latencies):.2f} s"
+    )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="1k")
+    parser.add_argument("--db", default="freshbooks_bench")
+    parser.add_argument("--calls", type=int, default=100, help="calls per window (FreshBooks)")
+    parser.add_argument("--window", type=float, default=6.0, help="seconds (100/6 s: x10)")
+    parser.add_argument("--workers", type=int, default=2, help="job processes")
+    args = parser.parse_args()
+    ensure_key()
+    rows, latencies = bench(args.size, args.db, free_port(), args.calls, args.window, args.workers)
+    text = fmt_table(rows, latencies, args.calls, args.window)
+    print(text)
+    (REPO / ".venv" / "bench-freshbooks.txt").write_text(text + "\n")
+    return 1 if sum(r["failed"] + r["blocked"] for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
