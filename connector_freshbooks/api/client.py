@@ -121,7 +121,7 @@ class FreshBooksClient(client.BaseClient):
         result = (self.request(path, params)[1].get("response") or {}).get("result") or {}
         return next(iter(result.values()), None) or {}
 
-    def create(self, resource, single, values):
+    def create_record(self, resource, single, values):
         """A new record of ``resource`` (``users/clients``, single ``client``). Sent once:
         an answer lost on the way (a timeout) may hide a record made, which the caller
         looks up (:meth:`clients_with_email`) before sending it again."""
@@ -135,7 +135,7 @@ class FreshBooksClient(client.BaseClient):
         body = self.request(self._accounting("users/clients"), params)[1]
         return ((body.get("response") or {}).get("result") or {}).get("clients") or []
 
-    def update(self, resource, single, record_id, values):
+    def update_record(self, resource, single, record_id, values):
         """``values`` written on the record ``record_id`` of ``resource``."""
         path = f"{self._accounting(resource)}/{int(record_id)}"
         answer = self.request(path, method="PUT", json={single: values})[1]

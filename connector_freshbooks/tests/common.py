@@ -19,8 +19,9 @@ if str(REPO) not in sys.path:
     sys.path.append(str(REPO))
 
 from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
-from tests.freshbooks_sim.dataset import compute_totals, money, settle  # noqa: E402, F401
+from tests.freshbooks_sim.dataset import compute_totals, money, settle  # noqa: E402
 
+__all__ = ["FreshBooksHarness", "compute_totals", "money", "settle"]
 TAXES = (("GST", 5.0), ("PST", 7.0), ("VAT", 20.0))  # the simulator's, as Odoo taxes
 
 

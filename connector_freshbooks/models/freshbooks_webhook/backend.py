@@ -138,15 +138,15 @@ class FreshBooksBackend(models.Model):
         verifier = webhook._secret("pending_verifier")
         with job_errors("FreshBooks"):
             try:
-                if not verifier:
-                    raise errors.ValidationError("no verifier yet")
-                client.confirm_webhook(webhook.callback_id, verifier)
-            except errors.ValidationError:
+                accepted = bool(verifier) and client.confirm_webhook(webhook.callback_id, verifier)
+            except errors.ValidationError:  # FreshBooks: "Verifier does not match."
+                accepted = False
+            if not accepted:
                 webhook._store_secrets({"pending_verifier": False})
                 client.resend_verifier(webhook.callback_id)
                 raise RetryableJobError(
                     "Waiting for FreshBooks to send the webhook's verifier again.", seconds=5
-                ) from None
+                )
         webhook._store_secrets({"verifier": verifier, "pending_verifier": False})
         webhook.verified = True
         return f"Webhook {webhook.event} verified."

@@ -69,7 +69,7 @@ class FreshBooksPartnerExporter(Component):
                 }
                 if not differing:
                     return "unchanged", f"{partner.display_name}: FreshBooks has Odoo's values."
-                record = client.update(CLIENTS, "client", binding.external_id, values)
+                record = client.update_record(CLIENTS, "client", binding.external_id, values)
                 self._log_overwritten(partner, differing, values)
                 binding.write(
                     {
@@ -82,7 +82,7 @@ class FreshBooksPartnerExporter(Component):
             status = "bound"
             if not record:
                 try:
-                    record = client.create(CLIENTS, "client", values)
+                    record = client.create_record(CLIENTS, "client", values)
                     status = "created"
                 except errors.TransientError:
                     # the client may have been made: look again, else retry the job later
