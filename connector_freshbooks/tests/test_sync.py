@@ -366,3 +366,23 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(len(different), 1)
         self.assertEqual(different.client_ref, str(invoice["customerid"]))
         self.assertEqual((different.difference_count, different.outstanding_difference), (1, -1.0))
+
+    def test_an_edit_behind_the_lock_date_is_flagged_not_booked(self):
+        self.sync()
+        invoice = next(i for i in self.data.invoices.values() if i["status"] == 2)
+        move = self.move_of(invoice["id"])
+        total = move.amount_total
+        self.company.sudo().fiscalyear_lock_date = move.invoice_date
+        edited = self.data.invoices[invoice["id"]]
+        edited["lines"][0]["unit_cost"] = money(Decimal("999.99"), edited["currency_code"])
+        edited["lines"][0]["qty"] = "1"
+        edited["lines"][0]["amount"] = money(Decimal("999.99"), edited["currency_code"])
+        compute_totals(edited)
+        settle(self.data, edited)
+        self.sim.change("invoice", invoice["id"], notify=False)
+        self.sync()
+        binding = move.freshbooks_bind_ids
+        self.assertEqual((move.state, move.amount_total), ("posted", total))
+        self.assertEqual(f"{binding.freshbooks_total:.2f}", edited["amount"]["amount"])
+        self.assertIn(f"total {edited['amount']['amount']}", binding.review_reason)
+        self.assertIn(f"(total {total})", binding.review_reason)
