@@ -15,6 +15,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
 
+from ..models.freshbooks_binding.backend import EASTERN, eastern_minus
 from .common import FreshBooksHarness, compute_totals, money, settle
 
 REDIRECT = "http://odoo.test/freshbooks/auth/callback"
@@ -386,3 +387,17 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(f"{binding.freshbooks_total:.2f}", edited["amount"]["amount"])
         self.assertIn(f"total {edited['amount']['amount']}", binding.review_reason)
         self.assertIn(f"(total {total})", binding.review_reason)
+
+    def test_checkpoint_overlap_across_daylight_saving(self):
+        # spring forward: 02:00-03:00 does not exist; 5 minutes before 03:02 is 01:57
+        self.assertEqual(eastern_minus("2026-03-08 03:02:00", 5), "2026-03-08 01:57:00")
+        # fall back: 01:00-02:00 comes twice; read from its first occurrence, so a change
+        # stamped in the second (a later instant with a smaller wall time) is not skipped
+        self.assertEqual(eastern_minus("2026-11-01 01:30:00", 5), "2026-11-01 01:25:00")
+        self.assertEqual(eastern_minus("2026-11-01 02:03:00", 5), "2026-11-01 01:58:00")
+        self.sync()
+        moved = self.backend.invoices_checkpoint
+        newest = max(i["_updated"] for i in self.data.invoices.values())
+        self.assertEqual(moved, newest.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M:%S"))
+        self.backend._move_checkpoint("invoices", "2020-01-01 00:00:00")
+        self.assertEqual(self.backend.invoices_checkpoint, moved)  # never back

@@ -9,7 +9,7 @@ switch neither skips an hour nor reads one twice more than the overlap does.
 """
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from odoo import api, fields, models
@@ -37,9 +37,14 @@ def eastern_minus(stamp, minutes):
     """``stamp`` (FreshBooks' US/Eastern wall clock) ``minutes`` earlier, as FreshBooks
     reads it. In the hour a clock goes back, a wall time is read as its first
     occurrence: the earlier one, so nothing is skipped."""
-    moment = datetime.strptime(stamp, STAMP).replace(tzinfo=EASTERN, fold=0)
-    earlier = (moment - timedelta(minutes=minutes)).astimezone(EASTERN)
-    return earlier.strftime(STAMP)
+    # arithmetic on the real time line: within one zone Python subtracts wall times
+    earlier = real_time(stamp) - timedelta(minutes=minutes)
+    return earlier.astimezone(EASTERN).strftime(STAMP)
+
+
+def real_time(stamp):
+    """FreshBooks' wall time ``stamp`` as an instant (UTC), its first occurrence."""
+    return datetime.strptime(stamp, STAMP).replace(tzinfo=EASTERN, fold=0).astimezone(UTC)
 
 
 class FreshBooksBackend(models.Model):
@@ -108,10 +113,7 @@ class FreshBooksBackend(models.Model):
 
     @staticmethod
     def _after(stamp, other):
-        def real(text):
-            return datetime.strptime(text, STAMP).replace(tzinfo=EASTERN, fold=0)
-
-        return real(stamp) > real(other)
+        return real_time(stamp) > real_time(other)
 
     def _open_run(self, entity, source):
         """The open run of ``entity``'s jobs from ``source`` (webhooks, pushes: jobs that
