@@ -134,8 +134,8 @@ def sync(registry, backend_id, *entities, **window):
     return seconds, rows
 
 
-def print_runs(title, seconds, rows, calls):
-    print(f"\n{title} ({seconds:.1f} s, {calls} SmartBill calls)")
+def print_runs(title, seconds, rows, calls, source="SmartBill"):
+    print(f"\n{title} ({seconds:.1f} s, {calls} {source} calls)")
     print(f"  {'sync run':<22}{''.join(f'{name:>10}' for name in COUNTS)}  state")
     for row in rows:
         figures = "".join(f"{row[name]:>10}" for name in COUNTS)

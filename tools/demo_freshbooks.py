@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
-from tools.demo import COUNTS, load_registry, superuser_env  # noqa: E402
+from tools.demo import COUNTS, load_registry, print_runs, superuser_env  # noqa: E402
 from tools.jobrunner import run_jobs  # noqa: E402
 
 CHANNEL = "root.freshbooks"
@@ -121,16 +121,6 @@ def run_step(registry, backend_id, action):
     return seconds, rows
 
 
-def print_runs(title, seconds, rows, calls):
-    print(f"\n{title} ({seconds:.1f} s, {calls} FreshBooks calls)")
-    print(f"  {'sync run':<22}{''.join(f'{name:>10}' for name in COUNTS)}  state")
-    for row in rows:
-        figures = "".join(f"{row[name]:>10}" for name in COUNTS)
-        print(f"  {row['entity']:<22}{figures}  {row['state']}")
-        for message in row["failures"]:
-            print(f"    failed: {message}")
-
-
 def calls(sim, since):
     return sum(path.startswith("/accounting/") for _method, path in sim.requests[since:])
 
@@ -198,7 +188,7 @@ def scenario(registry, sim, backend_id):
     def step(title, action):
         first = len(sim.requests)
         seconds, rows = run_step(registry, backend_id, action)
-        print_runs(title, seconds, rows, calls(sim, first))
+        print_runs(title, seconds, rows, calls(sim, first), source="FreshBooks")
         results.append(all(row["state"] == "done" for row in rows))
         return rows
 

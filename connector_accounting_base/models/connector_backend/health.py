@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ConnectorBackend(models.AbstractModel):
@@ -23,6 +23,32 @@ class ConnectorBackend(models.AbstractModel):
         default=3,
         help="An alert opens when a record failed after this many tries.",
     )
+
+    @api.model
+    def _cron_check_health(self):
+        for backend in self.search(self._health_domain()):
+            backend.check_health()
+
+    def _health_domain(self):
+        """The backends the health cron checks."""
+        return [("active", "=", True)]
+
+    @api.private
+    def check_health(self):
+        """Open the alerts whose cause is there, close those whose cause is gone (of the
+        kinds ``_health_kinds``: an alert a connector opens elsewhere is left alone)."""
+        for backend in self:
+            backend._update_alerts(
+                backend._health_causes(fields.Datetime.now()), backend._health_kinds()
+            )
+
+    def _health_causes(self, now):
+        """``{(kind, key): message}``: the causes of alert there are now."""
+        return {**self._failing_causes(), **self._runner_causes(now)}
+
+    def _health_kinds(self):
+        """The kinds of alert :meth:`check_health` opens and closes (None: every kind)."""
+        return None
 
     def _failing_causes(self):
         failures = self.env[self.env[self._sync_run_model]._failure_model].search(

@@ -7,7 +7,7 @@ are gone or cannot reach Odoo: polling alone catches up, within its interval).""
 
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import fields, models
 
 CHECKED = ["stale", "failing", "runner", "webhooks"]
 
@@ -27,23 +27,18 @@ class FreshBooksBackend(models.Model):
         "came (0: never).",
     )
 
-    @api.model
-    def _cron_check_health(self):
-        for backend in self.search([("state", "!=", "draft")]):
-            backend.check_health()
+    def _health_domain(self):
+        return [("state", "!=", "draft")]
 
-    @api.private
-    def check_health(self):
-        """Open the alerts whose cause is there, close those whose cause is gone."""
-        for backend in self:
-            now = fields.Datetime.now()
-            causes = {
-                **backend._stale_causes(now),
-                **backend._failing_causes(),
-                **backend._runner_causes(now),
-                **backend._webhook_causes(now),
-            }
-            backend._update_alerts(causes, kinds=CHECKED)
+    def _health_causes(self, now):
+        return {
+            **super()._health_causes(now),
+            **self._stale_causes(now),
+            **self._webhook_causes(now),
+        }
+
+    def _health_kinds(self):
+        return CHECKED  # reconnect: opened and closed by the connection itself
 
     def _polls(self, **domain):
         return self.env["freshbooks.sync.run"].search(

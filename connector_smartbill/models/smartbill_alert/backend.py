@@ -51,24 +51,13 @@ class SmartBillBackend(models.Model):
     def _alert_source(self):
         return "SmartBill"
 
-    @api.model
-    def _cron_check_health(self):
-        for backend in self.search([("active", "=", True)]):
-            backend.check_health()
-
-    @api.private
-    def check_health(self):
-        """Open the alerts whose cause is there, close those whose cause is gone."""
-        for backend in self:
-            now = fields.Datetime.now()
-            causes = {
-                **backend._stale_causes(now),
-                **backend._failing_causes(),
-                **backend._runner_causes(now),
-                **backend._token_causes(now),
-                **backend._anaf_token_causes(now),
-            }
-            backend._update_alerts(causes)
+    def _health_causes(self, now):
+        return {
+            **super()._health_causes(now),
+            **self._stale_causes(now),
+            **self._token_causes(now),
+            **self._anaf_token_causes(now),
+        }
 
     def action_check_health(self):
         self._check_manager()
