@@ -25,7 +25,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tools"), str(REPO / "bench")]
 
 from demo import superuser_env  # noqa: E402
 from demo_freshbooks import setup  # noqa: E402
-from run import RssSampler, fresh_database, start_server, wait_jobs  # noqa: E402
+from run import RssSampler, fresh_database, start_server, timed_phase  # noqa: E402
 from run_odoo import ensure_key, free_port  # noqa: E402
 
 from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
@@ -43,20 +43,9 @@ def api_calls(sim, since):
 def run_phase(registry, backend_id, sim, sampler, name, start):
     """Queue a phase with ``start(backend)``, wait for its jobs; its figures."""
     first_call, rejected = len(sim.requests), sim.rejected
-    with registry.cursor() as cr:
-        env = superuser_env(cr)
-        first_run = env["freshbooks.sync.run"].search([], order="id desc", limit=1).id or 0
-        started = time.monotonic()
-        start(env["freshbooks.backend"].browse(backend_id))
-    wait_jobs(registry)
-    seconds = time.monotonic() - started
-    with registry.cursor() as cr:
-        runs = superuser_env(cr)["freshbooks.sync.run"].search([("id", ">", first_run)])
-        runs.refresh_from_jobs()
-        counts = {
-            count: sum(runs.mapped(f"{count}_count"))
-            for count in ("read", "created", "updated", "unchanged", "failed")
-        }
+    seconds, counts = timed_phase(
+        registry, ("freshbooks.backend", backend_id), start, "freshbooks.sync.run"
+    )
     return {
         "phase": name,
         "seconds": seconds,

@@ -157,30 +157,35 @@ def api_calls(sim, dataset):
     return v1.calls, v3.calls, v1.blocks + v3.blocks + v1.rejected + v3.rejected
 
 
-def run_phase(registry, backend_id, sim, dataset, sampler, name, start):
-    """Queue a phase with ``start(backend)``, wait for its jobs; its figures."""
-    sim.reset_usage()
+def timed_phase(registry, backend, start, runs_model="smartbill.sync.run"):
+    """Queue a phase with ``start(backend)`` (a record of ``backend``: model, id), wait
+    for its jobs: its seconds, the counts summed from its sync runs and their jobs."""
     with registry.cursor() as cr:
         env = superuser_env(cr)
-        first_run = env["smartbill.sync.run"].search([], order="id desc", limit=1).id or 0
+        first_run = env[runs_model].search([], order="id desc", limit=1).id or 0
         started = time.monotonic()
-        start(env["smartbill.backend"].browse(backend_id))
+        start(env[backend[0]].browse(backend[1]))
     wait_jobs(registry)
     seconds = time.monotonic() - started
     with registry.cursor() as cr:
-        env = superuser_env(cr)
-        runs = env["smartbill.sync.run"].search([("id", ">", first_run)])
+        runs = superuser_env(cr)[runs_model].search([("id", ">", first_run)])
         runs.refresh_from_jobs()
         counts = {
             count: sum(runs.mapped(f"{count}_count"))
             for count in ("read", "created", "updated", "unchanged", "failed")
         }
-        jobs = sum(runs.mapped("job_count"))
+        counts["jobs"] = sum(runs.mapped("job_count"))
+    return seconds, counts
+
+
+def run_phase(registry, backend_id, sim, dataset, sampler, name, start):
+    """Queue a phase with ``start(backend)``, wait for its jobs; its figures."""
+    sim.reset_usage()
+    seconds, counts = timed_phase(registry, ("smartbill.backend", backend_id), start)
     v1, v3, blocked = api_calls(sim, dataset)
     return {
         "phase": name,
         "seconds": seconds,
-        "jobs": jobs,
         **counts,
         "v1": v1,
         "v3": v3,
