@@ -98,8 +98,10 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
                 headers={"X-FreshBooks-Hmac-SHA256": self.sim.sign(verifiers[1], form)},
                 timeout=10,
             )
+            oversize = requests.post(self.uri, data={**form, "name": "x" * 5000}, timeout=10)
             self.assertEqual(
-                [a.status_code for a in (unsigned, forged, replaced, nobody)], [401] * 4
+                [a.status_code for a in (unsigned, forged, replaced, nobody, oversize)],
+                [401, 401, 401, 401, 413],
             )
         self.env.invalidate_all()
         self.assertFalse(self.import_jobs(invoice["id"] + 1))
