@@ -66,6 +66,7 @@ class FreshBooksPaymentImporter(Component):
             )
         return (
             self.env["account.payment.register"]
+            .with_company(invoice.company_id)
             .with_context(active_model="account.move", active_ids=invoice.ids)
             .create(
                 {
