@@ -401,3 +401,21 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(moved, newest.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M:%S"))
         self.backend._move_checkpoint("invoices", "2020-01-01 00:00:00")
         self.assertEqual(self.backend.invoices_checkpoint, moved)  # never back
+
+    def test_an_edit_of_a_paid_invoice_keeps_its_payment(self):
+        self.sync()
+        paid = next(p for p in self.data.payments.values())
+        invoice = self.data.invoices[paid["invoiceid"]]
+        extra = copy.deepcopy(invoice["lines"][0])
+        extra.update(lineid=99, qty="1", taxName1="", taxAmount1="0", taxName2="", taxAmount2="0")
+        extra["unit_cost"] = extra["amount"] = money(Decimal("10.00"), invoice["currency_code"])
+        invoice["lines"].append(extra)
+        compute_totals(invoice)
+        settle(self.data, invoice)
+        self.sim.change("invoice", invoice["id"], notify=False)
+        self.sync()
+        move = self.move_of(invoice["id"])
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(f"{move.amount_total:.2f}", invoice["amount"]["amount"])
+        self.assertEqual(f"{move.amount_residual:.2f}", invoice["outstanding"]["amount"])
+        self.assertEqual(move.payment_state, "partial")

@@ -167,6 +167,24 @@ class FreshBooksInvoiceImporter(Component):
             self._withdraw(binding)
         elif move.state == "draft" and int(record.get("status") or DRAFT) != DRAFT:
             move.action_post()
+            if self.status == "updated":
+                self._reconcile_payments(binding)
+
+    def _reconcile_payments(self, binding):
+        """A posted invoice taken back to draft for an edit lost its reconciliations:
+        its FreshBooks payments are reconciled with it again once it is posted."""
+        payments = self.env["freshbooks.account.payment"].search(
+            [("invoice_binding_id", "=", binding.id)]
+        )
+        move = binding.odoo_id
+        accounts = move.line_ids.filtered(
+            lambda line: line.display_type == "payment_term"
+        ).account_id
+        lines = (payments.move_id.line_ids | move.line_ids).filtered(
+            lambda line: line.account_id in accounts and not line.reconciled
+        )
+        if payments and lines:
+            lines.reconcile()
 
     def _book_stated_taxes(self, move, record):
         """Odoo's tax amounts per tax group set to FreshBooks' (see the module's doc)."""
