@@ -25,7 +25,14 @@ sys.path[:0] = [str(REPO), str(REPO / "tools"), str(REPO / "bench")]
 
 from demo import superuser_env  # noqa: E402
 from demo_freshbooks import setup  # noqa: E402
-from run import RssSampler, fresh_database, start_server, timed_phase  # noqa: E402
+from run import (  # noqa: E402
+    HEADER,
+    RssSampler,
+    fmt_row,
+    fresh_database,
+    start_server,
+    timed_phase,
+)
 from run_odoo import ensure_key, free_port  # noqa: E402
 
 from tests.freshbooks_sim import FreshBooksSim, generate  # noqa: E402
@@ -147,23 +154,9 @@ def bench(size, db, port, calls, window, workers):
 
 def fmt_table(rows, latencies, calls, window):
     limit = calls / window
-    header = (
-        f"{'size':>5} {'run':>6} {'phase':<15} {'s':>8} {'rec/s':>7} {'read':>6} {'new':>6} "
-        f"{'upd':>5} {'same':>6} {'fail':>4} {'calls':>6} {'c/rec':>6} {'c/s':>6} "
-        f"{'%lim':>5} {'blk':>3} {'RSS MB':>7}"
-    )
-    lines = [header, "-" * len(header)]
+    lines = [HEADER, "-" * len(HEADER)]
     for row in rows:
-        rate = row["calls"] / row["seconds"] if row["seconds"] else 0
-        long_enough = row["seconds"] >= 2 * window
-        share = f"{100 * rate / limit:.0f}" if row["calls"] and long_enough else "-"
-        lines.append(
-            f"{row['size']:>5} {row['run']:>6} {row['phase']:<15} {row['seconds']:>8.1f} "
-            f"{row['read'] / row['seconds']:>7.1f} {row['read']:>6} {row['created']:>6} "
-            f"{row['updated']:>5} {row['unchanged']:>6} {row['failed']:>4} {row['calls']:>6} "
-            f"{row['calls'] / max(row['read'], 1):>6.3f} {rate:>6.1f} {share:>5} "
-            f"{row['blocked']:>3} {row['rss'] / 2**20:>7.0f}"
-        )
+        lines.append(fmt_row(row, row["calls"], limit, window))
     for size in sorted({row["size"] for row in rows}):
         total = {
             r: sum(

@@ -305,29 +305,34 @@ def bench(size, db, port, window, workers, only=PHASES):
     return rows, bare
 
 
-def fmt_table(rows, bare_by_size):
-    header = (
-        f"{'size':>5} {'run':>6} {'phase':<15} {'s':>8} {'rec/s':>7} {'read':>6} {'new':>6} "
-        f"{'upd':>5} {'same':>6} {'fail':>4} {'calls':>6} {'c/rec':>6} {'c/s':>6} "
-        f"{'%lim':>5} {'blk':>3} {'RSS MB':>7}"
+HEADER = (
+    f"{'size':>5} {'run':>6} {'phase':<15} {'s':>8} {'rec/s':>7} {'read':>6} {'new':>6} "
+    f"{'upd':>5} {'same':>6} {'fail':>4} {'calls':>6} {'c/rec':>6} {'c/s':>6} "
+    f"{'%lim':>5} {'blk':>3} {'RSS MB':>7}"
+)
+
+
+def fmt_row(row, calls, limit, window):
+    """One phase's line: ``calls`` it made, ``limit`` the calls/s its API allows."""
+    rate = calls / row["seconds"] if row["seconds"] else 0
+    # a phase shorter than two windows is a burst within one window's budget
+    long_enough = row["seconds"] >= 2 * window
+    share = f"{100 * rate / limit:.0f}" if calls and long_enough else "-"
+    return (
+        f"{row['size']:>5} {row['run']:>6} {row['phase']:<15} {row['seconds']:>8.1f} "
+        f"{row['read'] / row['seconds']:>7.1f} {row['read']:>6} {row['created']:>6} "
+        f"{row['updated']:>5} {row['unchanged']:>6} {row['failed']:>4} {calls:>6} "
+        f"{calls / max(row['read'], 1):>6.3f} {rate:>6.1f} {share:>5} "
+        f"{row['blocked']:>3} {row['rss'] / 2**20:>7.0f}"
     )
-    lines = [header, "-" * len(header)]
+
+
+def fmt_table(rows, bare_by_size):
+    lines = [HEADER, "-" * len(HEADER)]
     for row in rows:
         limits = {"v1": 30 / row["window"], "v3": 60 / row["window"]}
-        calls = row["v1"] + row["v3"]
-        records = max(row["read"], 1)
         api = "v1" if row["v1"] >= row["v3"] else "v3"
-        rate = calls / row["seconds"] if row["seconds"] else 0
-        # a phase shorter than two windows is a burst within one window's budget
-        long_enough = row["seconds"] >= 2 * row["window"]
-        share = f"{100 * rate / limits[api]:.0f}" if calls and long_enough else "-"
-        lines.append(
-            f"{row['size']:>5} {row['run']:>6} {row['phase']:<15} {row['seconds']:>8.1f} "
-            f"{row['read'] / row['seconds']:>7.1f} {row['read']:>6} {row['created']:>6} "
-            f"{row['updated']:>5} {row['unchanged']:>6} {row['failed']:>4} {calls:>6} "
-            f"{calls / records:>6.3f} {rate:>6.1f} {share:>5} "
-            f"{row['blocked']:>3} {row['rss'] / 2**20:>7.0f}"
-        )
+        lines.append(fmt_row(row, row["v1"] + row["v3"], limits[api], row["window"]))
     for size, (count, seconds) in bare_by_size.items():
         first = next((r for r in rows if r["size"] == size and r["phase"] == "invoices"), None)
         if first is None:  # --phase without the invoices: nothing to compare
