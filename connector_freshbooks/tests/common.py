@@ -4,6 +4,7 @@
 with the plain-Python tests and the demo), served from a thread on 127.0.0.1, and a
 company that is not Romanian, on Odoo's generic chart of accounts."""
 
+import logging
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -97,6 +98,15 @@ class FreshBooksHarness:
         code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
         backend._connect_with_code(code)
         return backend
+
+    def capture_logs(self, level=logging.DEBUG):
+        """Every log line from here to the test's end, formatted, in ``self.logged``."""
+        self.logged = []
+        handler = logging.Handler(level)
+        handler.emit = lambda record: self.logged.append(handler.format(record))
+        root = logging.getLogger()
+        root.addHandler(handler)
+        self.addCleanup(root.removeHandler, handler)
 
     def authorize(self, url):
         """The user's answer on FreshBooks' authorize page at ``url``: the redirect's

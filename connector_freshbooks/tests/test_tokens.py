@@ -7,7 +7,6 @@ FreshBooks refuses asks a manager to reconnect; no token in a log, a message or 
 The backend is committed (as a manager would have saved it) and each worker has its own
 database connection: the test's own transaction cannot show two workers at once."""
 
-import logging
 import subprocess
 import threading
 from datetime import timedelta
@@ -37,12 +36,7 @@ class TestTokens(FreshBooksHarness, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.logged = []
-        handler = logging.Handler(logging.DEBUG)
-        handler.emit = lambda record: self.logged.append(handler.format(record))
-        root = logging.getLogger()
-        root.addHandler(handler)
-        self.addCleanup(root.removeHandler, handler)
+        self.capture_logs()
         with self.connection() as env:
             env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
             company = self.generic_company(env)

@@ -31,12 +31,7 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
 
     def setUp(self):
         super().setUp()
-        self.logged = []
-        handler = logging.Handler(logging.INFO)
-        handler.emit = lambda record: self.logged.append(handler.format(record))
-        root = logging.getLogger()
-        root.addHandler(handler)
-        self.addCleanup(root.removeHandler, handler)
+        self.capture_logs(logging.INFO)
 
     def wait_for_deliveries(self, count, seconds=10):
         deadline = time.monotonic() + seconds
