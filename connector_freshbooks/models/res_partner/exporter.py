@@ -104,7 +104,12 @@ class FreshBooksPartnerExporter(Component):
             return None
         found = client.clients_with_email(email)
         bound = set(
-            self.model.search([("backend_id", "=", self.backend_record.id)]).mapped("external_id")
+            self.model.search(
+                [
+                    ("backend_id", "=", self.backend_record.id),
+                    ("external_id", "in", [str(c["id"]) for c in found]),
+                ]
+            ).mapped("external_id")
         )
         return next((c for c in found if str(c["id"]) not in bound), None)
 

@@ -74,12 +74,12 @@ class FreshBooksPartnerImporter(Component):
         backend = self.backend_record
         partners = self.env["res.partner"].with_context(active_test=False)
         scope = [("company_id", "in", (False, backend.company_id.id))]
-        bound = self.model.search([("backend_id", "=", backend.id)]).odoo_id
         email = (record.get("email") or "").strip()
         if email:
             found = partners.search([*scope, ("email", "=ilike", email)], order="id")
-            if found - bound:
-                return (found - bound)[:1], False
+            free = self._free(found)
+            if free:
+                return free[:1], False
             if found:
                 return partners, self.env._(
                     "Another FreshBooks client has the same email (%(email)s), bound to "
@@ -99,9 +99,19 @@ class FreshBooksPartnerImporter(Component):
                 ],
                 order="id",
             )
-            if found - bound:
-                return (found - bound)[:1], False
+            free = self._free(found)
+            if free:
+                return free[:1], False
         return partners, False
+
+    def _free(self, partners):
+        """Those of ``partners`` not bound to a client of this backend yet."""
+        return (
+            partners
+            - self.model.search(
+                [("backend_id", "=", self.backend_record.id), ("odoo_id", "in", partners.ids)]
+            ).odoo_id
+        )
 
     def _after_import(self, binding):
         if self.status == "updated" and self.backend_record._pushes(binding.odoo_id):
