@@ -4,13 +4,14 @@
     "name": "FreshBooks Connector",
     "summary": "FreshBooks (OAuth 2.0) into Odoo: clients, invoices and payments by webhooks "
     "and polling",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["account", "connector_accounting_base"],
+    "post_init_hook": "post_init_hook",
     "external_dependencies": {"python": ["cryptography", "requests"]},
     "data": [
         "security/freshbooks_security.xml",

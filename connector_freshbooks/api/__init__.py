@@ -3,6 +3,7 @@ shared base's transport, limiter and errors."""
 
 from .client import DEFAULT_LIMIT, FreshBooksClient
 from .oauth import API_URL, AUTH_URL, SCOPES, OAuthClient, Tokens
+from .statement import Statement, StatementError, read_statement
 from .webhooks import SIGNATURE_HEADER, Delivery, read_delivery
 
 __all__ = [
@@ -14,6 +15,9 @@ __all__ = [
     "Delivery",
     "FreshBooksClient",
     "OAuthClient",
+    "Statement",
+    "StatementError",
     "Tokens",
     "read_delivery",
+    "read_statement",
 ]

@@ -102,11 +102,19 @@ class FreshBooksClient(client.BaseClient):
                 )
         return found
 
-    def page(self, resource, page=1, *, per_page=MAX_PER_PAGE, updated_min=None, lines=False):
-        """One page of ``resource`` (``users/clients``...): ``(records, pages)``."""
+    def page(
+        self, resource, page=1, *, per_page=MAX_PER_PAGE, updated_min=None, lines=False,
+        vis_state=None,
+    ):  # fmt: skip
+        """One page of ``resource`` (``users/clients``...): ``(records, pages)``.
+        ``updated_min`` is a day, YYYY-MM-DD (FreshBooks searches change times by day);
+        ``vis_state`` asks for the records of that state only (deleted ones are listed
+        only so)."""
         params = {"page": page, "per_page": min(max(1, per_page), MAX_PER_PAGE)}
         if updated_min:
             params["search[updated_min]"] = updated_min
+        if vis_state is not None:
+            params["search[vis_state]"] = vis_state
         if lines:
             params["include[]"] = "lines"
         body = self.request(self._accounting(resource), params)[1]

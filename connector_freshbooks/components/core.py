@@ -7,6 +7,8 @@ folder brings its mapper and, where it does more, its own importer."""
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector.components.mapper import mapping
 
+DELETED = 1  # FreshBooks' vis_state of a deleted record
+
 
 class FreshBooksBaseComponent(AbstractComponent):
     _name = "freshbooks.base"
@@ -42,18 +44,21 @@ class FreshBooksAdapter(Component):
         )
 
     def search(self, updated_min=None):
-        """Every record changed since ``updated_min`` (all of them without it), page
-        after page."""
-        page, pages = 1, 1
-        while page <= pages:
-            records, pages = self.client.page(
-                self.model._freshbooks_resource,
-                page,
-                updated_min=updated_min,
-                lines=self.model._freshbooks_lines,
-            )
-            yield from records
-            page += 1
+        """Every record changed since the day ``updated_min`` (all of them without it),
+        page after page: the active and archived ones FreshBooks lists, then the deleted
+        ones it lists only when asked."""
+        for vis_state in (None, DELETED):
+            page, pages = 1, 1
+            while page <= pages:
+                records, pages = self.client.page(
+                    self.model._freshbooks_resource,
+                    page,
+                    updated_min=updated_min,
+                    lines=self.model._freshbooks_lines,
+                    vis_state=vis_state,
+                )
+                yield from records
+                page += 1
 
 
 class FreshBooksRecordImporter(Component):

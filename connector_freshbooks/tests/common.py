@@ -24,6 +24,7 @@ from tests.freshbooks_sim.dataset import compute_totals, money, settle  # noqa: 
 
 __all__ = ["FreshBooksHarness", "compute_totals", "money", "settle"]
 TAXES = (("GST", 5.0), ("PST", 7.0), ("VAT", 20.0))  # the simulator's, as Odoo taxes
+RATES = {"CAD": 1.3512, "EUR": 0.9234, "GBP": 0.7866}  # per USD, from 2026-01-01
 
 
 class FreshBooksHarness:
@@ -51,6 +52,15 @@ class FreshBooksHarness:
                 }
             )
             env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            for code, rate in RATES.items():
+                env["res.currency.rate"].create(
+                    {
+                        "currency_id": env.ref(f"base.{code}").id,
+                        "name": "2026-01-01",
+                        "rate": rate,
+                        "company_id": company.id,
+                    }
+                )
         return company
 
     @classmethod
@@ -91,7 +101,7 @@ class FreshBooksHarness:
     def connected_backend(cls, company):
         """A backend of ``company`` connected to the simulator's business."""
         env = company.env
-        for code in ("CAD", "EUR"):
+        for code in RATES:
             env.ref(f"base.{code}").active = True
         backend = env["freshbooks.backend"].create(cls.backend_values(company))
         answer = requests.get(backend._authorize_url(), allow_redirects=False, timeout=5)

@@ -159,7 +159,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
             self.assertEqual(f"{move.amount_residual:.2f}", invoice["outstanding"]["amount"])
         # the same window again: everything read, nothing written
         moves_before = self.env["account.move"].search_count([])
-        again = self.sync(since="2026-01-01 00:00:00")  # the whole window again
+        again = self.sync(since="2026-01-01")  # the whole window again
         records = len(self.data.clients) + len(self.data.invoices) + len(self.data.payments)
         self.assertEqual(sum(again.mapped("read_count")), records)
         self.assertEqual(sum(again.mapped("unchanged_count")), records)
@@ -190,7 +190,9 @@ class TestSync(FreshBooksHarness, TransactionCase):
         move = self.move_of(special["id"])
         self.assertEqual((move.amount_untaxed, move.amount_total), (95.72, 100.51))
         self.assertEqual(move.invoice_line_ids.mapped("price_subtotal"), [73.61, 22.11])
-        self.assertEqual(move.invoice_line_ids.mapped("price_unit"), [147.22, 44.22])
+        # quantity and unit cost as FreshBooks states them, the amounts still exact
+        self.assertEqual(move.invoice_line_ids.mapped("price_unit"), [147.21, 44.21])
+        self.assertEqual(move.invoice_line_ids.mapped("quantity"), [0.5, 0.5])
 
     def test_draft_is_posted_when_sent_and_an_edit_is_taken(self):
         self.sync()

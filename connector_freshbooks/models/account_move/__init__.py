@@ -1,1 +1,1 @@
-from . import common, importer
+from . import backend, common, importer

@@ -18,7 +18,6 @@ class FreshBooksAccountMove(models.Model):
     _import_priority = 20
     _freshbooks_resource = "invoices/invoices"
     _freshbooks_lines = True
-    _freshbooks_entity = "invoices"
 
     odoo_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="restrict")
     invoice_number = fields.Char("FreshBooks number", readonly=True, index=True)
@@ -29,9 +28,33 @@ class FreshBooksAccountMove(models.Model):
     freshbooks_paid = fields.Monetary("Paid (FreshBooks)", readonly=True)
 
 
+class AccountJournal(models.Model):
+    _inherit = "account.journal"
+
+    freshbooks_backend_id = fields.Many2one(
+        "freshbooks.backend",
+        "FreshBooks backend",
+        readonly=True,
+        index="btree_not_null",
+        help="The moves of this journal are named by FreshBooks' numbers, not by a sequence.",
+    )
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     freshbooks_bind_ids = fields.One2many(
         "freshbooks.account.move", "odoo_id", "FreshBooks invoices", readonly=True
     )
+
+    # A FreshBooks journal's moves carry FreshBooks' numbers: no Odoo sequence, so no
+    # date or format of a sequence to match.
+    def _sequence_matches_date(self):
+        if self.journal_id.freshbooks_backend_id:
+            return True
+        return super()._sequence_matches_date()
+
+    def _must_check_constrains_date_sequence(self):
+        if self.journal_id.freshbooks_backend_id:
+            return False
+        return super()._must_check_constrains_date_sequence()

@@ -14,7 +14,6 @@ class FreshBooksAccountPayment(models.Model):
     _description = "FreshBooks payment"
     _import_priority = 30
     _freshbooks_resource = "payments/payments"
-    _freshbooks_entity = "payments"
 
     odoo_id = fields.Many2one("account.payment", "Payment", required=True, ondelete="restrict")
     invoice_binding_id = fields.Many2one(

@@ -61,7 +61,7 @@ class FreshBooksPaymentImporter(Component):
                     "FreshBooks payment %(payment)s is on invoice %(invoice)s, which is not "
                     "posted in Odoo (a draft or cancelled in FreshBooks).",
                     payment=self.external_id,
-                    invoice=invoice.ref,
+                    invoice=invoice.name,
                 )
             )
         return (
@@ -74,7 +74,7 @@ class FreshBooksPaymentImporter(Component):
                     "currency_id": invoice.currency_id.id,
                     "journal_id": self.backend_record._payment_journal().id,
                     "payment_date": record.get("date"),
-                    "communication": f"FreshBooks payment {self.external_id} ({invoice.ref})",
+                    "communication": f"FreshBooks payment {self.external_id} ({invoice.name})",
                 }
             )
             ._create_payments()

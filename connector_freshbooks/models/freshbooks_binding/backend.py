@@ -2,10 +2,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Polling: each entity is asked for what changed since its checkpoint minus an overlap.
 
-FreshBooks reads ``search[updated_min]`` without a zone as its own US/Eastern wall clock
-and gives its change times the same way. The checkpoint is kept as FreshBooks wrote it;
-the overlap is subtracted on the real time line (an aware datetime), so a daylight-saving
-switch neither skips an hour nor reads one twice more than the overlap does.
+FreshBooks searches ``updated`` by day only: ``search[updated_min]`` is a date,
+YYYY-MM-DD, "greater than or equal to" (freshbooks.com/api/parameters, /api/payments),
+and its change times are zone-naive US/Eastern wall clock. The checkpoint is kept as
+FreshBooks wrote the newest change read; the next poll asks from the Eastern date of the
+checkpoint minus the overlap (subtracted on the real time line, so a daylight-saving
+switch skips nothing), re-reads that day, and skips the unchanged records by their hash.
+Deleted records are not listed unless asked (freshbooks.com/api/active_deleted): each
+poll asks for them too.
 """
 
 from collections import Counter
@@ -97,12 +101,13 @@ class FreshBooksBackend(models.Model):
 
     # -- checkpoints ----------------------------------------------------------------------
     def _polling_from(self, entity):
-        """``search[updated_min]`` of the next poll of ``entity`` (None: everything)."""
+        """``search[updated_min]`` of the next poll of ``entity``: the US/Eastern day of
+        its checkpoint minus the overlap (None: everything)."""
         checkpoint = self[f"{entity}_checkpoint"]
         if checkpoint:
-            return eastern_minus(checkpoint, self.polling_overlap or 0)
+            return eastern_minus(checkpoint, self.polling_overlap or 0)[:10]
         if self.import_since:
-            return f"{self.import_since} 00:00:00"
+            return str(self.import_since)
         return None
 
     def _move_checkpoint(self, entity, stamp):
@@ -141,20 +146,20 @@ class FreshBooksBackend(models.Model):
         return self._run_of(run, job)
 
     def _queue_clients(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("clients", since=since and f"{since} 00:00:00")
+        return self._queue_poll("clients", since=since and str(since))
 
     def _queue_invoices(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("invoices", since=since and f"{since} 00:00:00")
+        return self._queue_poll("invoices", since=since and str(since))
 
     def _queue_payments(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("payments", since=since and f"{since} 00:00:00")
+        return self._queue_poll("payments", since=since and str(since))
 
     @api.private
     @connector_job
     def poll(self, entity, since=None, run=None):
-        """Job: read what changed in ``entity`` since ``since`` (default: the checkpoint
-        minus the overlap) and queue the new and changed records, a page per job; the
-        run keeps the newest change time read, for the checkpoint."""
+        """Job: read what changed in ``entity`` since the day ``since`` (default: the
+        day of the checkpoint minus the overlap) and queue the new and changed records,
+        a page per job; the run keeps the newest change time read, for the checkpoint."""
         self.ensure_one()
         model = self.env[ENTITIES[entity]]
         updated_min = since or self._polling_from(entity)

@@ -17,7 +17,6 @@ class FreshBooksBinding(models.AbstractModel):
     _description = "FreshBooks Binding (abstract)"
     _freshbooks_resource = None  # e.g. "users/clients"
     _freshbooks_lines = False
-    _freshbooks_entity = None  # clients, invoices or payments
 
     backend_id = fields.Many2one(
         "freshbooks.backend", "FreshBooks backend", required=True, ondelete="restrict", index=True

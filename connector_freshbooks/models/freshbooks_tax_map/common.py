@@ -41,13 +41,30 @@ class FreshBooksTaxMap(models.Model):
             [("backend_id", "=", backend.id), ("name", "=", name), ("rate", "=", text)], limit=1
         )
         if mapped:
-            return mapped.tax_id
+            tax = mapped.tax_id
+            if (
+                tax.amount_type != "percent"
+                or tax.price_include
+                or (Decimal(str(tax.amount)) != Decimal(rate))
+            ):
+                raise InvalidRecordError(
+                    self.env._(
+                        "FreshBooks tax %(name)s at %(rate)s %% is mapped to the Odoo tax "
+                        "%(tax)s, which is not a %(rate)s %% tax on the price before tax: "
+                        "fix it in the backend's tax map, then retry.",
+                        name=name,
+                        rate=text,
+                        tax=tax.name,
+                    )
+                )
+            return tax
         taxes = self.env["account.tax"].search(
             [
                 ("company_id", "=", backend.company_id.id),
                 ("type_tax_use", "=", "sale"),
                 ("amount_type", "=", "percent"),
                 ("amount", "=", float(rate)),
+                ("price_include", "=", False),
             ]
         )
         named = taxes.filtered(lambda t: name.lower() in t.name.lower())

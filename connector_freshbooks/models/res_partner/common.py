@@ -19,7 +19,6 @@ class FreshBooksResPartner(models.Model):
     _description = "FreshBooks client"
     _import_priority = 10
     _freshbooks_resource = "users/clients"
-    _freshbooks_entity = "clients"
 
     odoo_id = fields.Many2one("res.partner", "Partner", required=True, ondelete="restrict")
 
