@@ -2,11 +2,15 @@
 alone): the FreshBooks simulator feeding a real Odoo database.
 
 Starts the simulator (demo dataset) and Odoo's own HTTP application on 127.0.0.1 (the
-callbacks FreshBooks sends: the webhooks), makes a US company on Odoo's generic chart and
-a backend, connects it through the simulator's authorize page, then: the first load, the
-same again (nothing created), the webhooks registered and a change delivered by one, a
-change whose webhook never came caught by the poll, a partner pushed from Odoo, and the
-reconciliation, each printed from Odoo's sync runs as SmartBill's demo prints them.
+callbacks FreshBooks sends: the webhooks), makes a US company on Odoo's generic chart
+(with CAD, EUR and GBP rates) and a backend, connects it through the simulator's
+authorize page, then: the first load, a few invoices as booked (a discount, two foreign
+currencies at their rates, FreshBooks' numbers as names), the same again (nothing
+created), the webhooks registered and a change delivered by one, a change whose webhook
+never came caught by the poll, an invoice and a credit note made through FreshBooks' API
+reaching Odoo by webhook and the credit applied, a partner pushed from Odoo, and the
+reconciliation per currency, each printed from Odoo's sync runs as SmartBill's demo prints
+them.
 """
 
 import argparse
@@ -28,6 +32,7 @@ from tools.jobrunner import run_jobs  # noqa: E402
 CHANNEL = "root.freshbooks"
 EVER = date(2000, 1, 1)
 TAXES = (("GST", 5.0), ("PST", 7.0), ("VAT", 20.0))
+RATES = {"CAD": 1.3512, "EUR": 0.9234, "GBP": 0.7866}  # per USD, from 2026-01-01
 
 
 def serve_odoo(db):
@@ -76,8 +81,16 @@ def setup(registry, sim, odoo_url):
                     "tax_group_id": group.id,
                 }
             )
-        for code in ("CAD", "EUR"):
+        for code, rate in RATES.items():
             env.ref(f"base.{code}").active = True
+            env["res.currency.rate"].create(
+                {
+                    "currency_id": env.ref(f"base.{code}").id,
+                    "name": "2026-01-01",
+                    "rate": rate,
+                    "company_id": company.id,
+                }
+            )
         admin = env.ref("base.user_admin")
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
         backend = env["freshbooks.backend"].create(
@@ -130,7 +143,7 @@ def webhooks_verified(registry):
         hooks = superuser_env(cr)["freshbooks.webhook"].search([])
         states = [f"{h.event} {'verified' if h.verified else 'NOT verified'}" for h in hooks]
         print(f"  webhooks: {', '.join(states)}")
-        return len(hooks) == 3 and all(hooks.mapped("verified"))
+        return len(hooks) == 4 and all(hooks.mapped("verified"))
 
 
 def moves_posted(registry, invoices):
@@ -140,6 +153,83 @@ def moves_posted(registry, invoices):
         )
         print(f"  moves now: {', '.join(f'{m.invoice_number} {m.state}' for m in moves)}")
         return moves.mapped("state") == ["posted"] * len(invoices)
+
+
+def as_booked(registry, dataset):
+    """A discounted invoice and one in each foreign currency, as Odoo booked them:
+    whether each is FreshBooks' figures to the cent, under FreshBooks' number."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        moves = env["freshbooks.account.move"].search([("state", "=", "posted")])
+        by_id = {int(m.external_id): m for m in moves}
+        chosen = [
+            next(
+                (m for i, m in by_id.items() if dataset.invoices[i]["discount_value"] != "0"), None
+            ),
+            *(
+                next((m for m in moves if m.currency_id.name == code), None)
+                for code in ("EUR", "CAD")
+            ),
+        ]
+        print("\nAs booked (FreshBooks' number is the move's name):")
+        print(
+            f"  {'move':<10}{'cur':<5}{'rate':>8}{'untaxed':>11}{'tax':>9}{'total':>11}  FreshBooks"
+        )
+        exact = True
+        for move in filter(None, chosen):
+            invoice = dataset.invoices[int(move.external_id)]
+            discount = move.invoice_line_ids.filtered(lambda line: line.price_unit < 0)
+            print(
+                f"  {move.name:<10}{move.currency_id.name:<5}{move.invoice_currency_rate:>8.4f}"
+                f"{move.amount_untaxed:>11,.2f}{move.amount_tax:>9,.2f}{move.amount_total:>11,.2f}"
+                f"  {invoice['amount']['amount']}"
+                + (f" ({', '.join(discount.mapped('name'))})" if discount else "")
+            )
+            exact &= f"{move.amount_total:.2f}" == invoice["amount"]["amount"]
+            exact &= move.name == invoice["invoice_number"]
+        return exact and all(chosen)
+
+
+def credit_applied(sim):
+    """In FreshBooks, through its API: a credit note for a client, an invoice, and a
+    payment of the invoice from that credit (each delivered by webhook)."""
+    client = next(c for c in sim.data.clients.values() if c["currency_code"] == "USD")
+    gst = {"taxName1": "GST", "taxAmount1": "5"}
+    credit, _events = sim.create(
+        "credit_note",
+        {"clientid": client["id"], "credit_type": "goodwill",
+         "lines": [{"name": "Goodwill", "qty": 1, "unit_cost": "100.00", **gst}]},
+    )  # fmt: skip
+    invoice, _events = sim.create(
+        "invoice",
+        {"customerid": client["id"], "action_mark_as_sent": True, "discount_value": "10",
+         "lines": [{"name": "Audit", "qty": "2.75", "unit_cost": "112.3456", **gst}]},
+    )  # fmt: skip
+    sim.create(
+        "payment",
+        {"invoiceid": invoice["id"], "amount": "105.00", "from_credit": True,
+         "creditid": credit["id"]},
+    )  # fmt: skip
+    return credit, invoice
+
+
+def credit_settled(registry, credit, invoice):
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        refund = env["freshbooks.credit.note"].search([("external_id", "=", str(credit["id"]))])
+        move = env["freshbooks.account.move"].search([("external_id", "=", str(invoice["id"]))])
+        print(
+            f"  credit note {refund.name} {refund.amount_total:,.2f} "
+            f"(open {refund.amount_residual:,.2f}); "
+            f"invoice {move.name} {move.amount_total:,.2f} "
+            f"(FreshBooks {invoice['amount']['amount']}), open {move.amount_residual:,.2f} "
+            f"(FreshBooks {invoice['outstanding']['amount']})"
+        )
+        return (
+            refund.state == "posted"
+            and f"{move.amount_residual:.2f}" == invoice["outstanding"]["amount"]
+            and f"{move.amount_total:.2f}" == invoice["amount"]["amount"]
+        )
 
 
 def push(backend):
@@ -168,11 +258,16 @@ def reconciliation(registry, backend_id):
             f"{len(different)} with differences"
         )
         print(
-            f"  FreshBooks total {sum(rows.mapped('freshbooks_total')):,.2f}, outstanding "
-            f"{sum(rows.mapped('freshbooks_outstanding')):,.2f}; Odoo total "
-            f"{sum(rows.mapped('move_total')):,.2f}, outstanding "
-            f"{sum(rows.mapped('move_outstanding')):,.2f} (mixed currencies)"
+            f"  {'currency':<9}{'FreshBooks total':>18}{'outstanding':>13}"
+            f"{'Odoo total':>13}{'outstanding':>13}"
         )
+        for currency, same in rows.grouped("currency_id").items():
+            print(
+                f"  {currency.name:<9}{sum(same.mapped('freshbooks_total')):>18,.2f}"
+                f"{sum(same.mapped('freshbooks_outstanding')):>13,.2f}"
+                f"{sum(same.mapped('move_total')):>13,.2f}"
+                f"{sum(same.mapped('move_outstanding')):>13,.2f}"
+            )
         for row in different:
             print(f"  {row.display_name}: {row.difference_count} differences")
         running = env["freshbooks.sync.run"].search_count([("state", "=", "running")])
@@ -192,7 +287,8 @@ def scenario(registry, sim, backend_id):
         results.append(all(row["state"] == "done" for row in rows))
         return rows
 
-    step("First load (clients, invoices, payments)", lambda b: b.action_sync_now())
+    step("First load (clients, invoices, credit notes, payments)", lambda b: b.action_sync_now())
+    results.append(as_booked(registry, dataset))
     again = step(
         "The same again, the whole window re-read",
         lambda b: [b._queue_sync(entity, since=EVER) for entity in b._sync_entities()],
@@ -215,6 +311,12 @@ def scenario(registry, sim, backend_id):
         ),
     )
     results.append(moves_posted(registry, drafts))
+    made = {}
+    step(
+        "Through FreshBooks' API: a credit note, an invoice, the credit applied (webhooks)",
+        lambda b: made.update(zip(("credit", "invoice"), credit_applied(sim), strict=True)),
+    )
+    results.append(credit_settled(registry, made["credit"], made["invoice"]))
     step("A partner pushed from Odoo", push)
     made = [c for c in dataset.clients.values() if c.get("email") == "ap@odoo-first.example.com"]
     print(f"  FreshBooks clients with its email: {len(made)}")

@@ -28,6 +28,7 @@ SCOPES = (
     "user:clients:write",
     "user:invoices:read",
     "user:payments:read",
+    "user:credit_notes:read",
     "user:taxes:read",
 )
 

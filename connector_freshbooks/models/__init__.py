@@ -3,8 +3,11 @@ from . import queue_job
 from . import freshbooks_sync_run
 from . import freshbooks_binding
 from . import freshbooks_tax_map
+from . import freshbooks_payment_type
 from . import res_partner
 from . import account_move
+from . import credit_note
 from . import account_payment
+from . import credit_application
 from . import freshbooks_webhook
 from . import freshbooks_reconciliation

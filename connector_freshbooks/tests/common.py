@@ -4,6 +4,7 @@
 with the plain-Python tests and the demo), served from a thread on 127.0.0.1, and a
 company that is not Romanian, on Odoo's generic chart of accounts."""
 
+import copy
 import logging
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
+from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
 
 REPO = Path(__file__).resolve().parents[2]
 if not (REPO / "tests" / "freshbooks_sim").is_dir():
@@ -108,6 +110,24 @@ class FreshBooksHarness:
         code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
         backend._connect_with_code(code)
         return backend
+
+    def restore_business_after_test(self):
+        """The test changes the simulator's business as it likes; the next test starts
+        from the seed again."""
+        self.sim.faults.clear()
+        data = self.sim.data
+        for name in ("clients", "invoices", "payments", "credit_notes", "next_ids", "rounding"):
+            self.addCleanup(setattr, data, name, copy.deepcopy(getattr(data, name)))
+
+    def sync(self, since=None):
+        """A poll of each entity (from the day ``since``, else its checkpoint), its jobs
+        run, its runs closed: the runs."""
+        runs = self.env["freshbooks.sync.run"]
+        for entity in self.backend._sync_entities():
+            runs |= self.backend._queue_poll(entity, since=since)
+        run_stored_jobs(self.env, "root.freshbooks")
+        runs._cron_refresh()
+        return runs
 
     def capture_logs(self, level=logging.DEBUG):
         """Every log line from here to the test's end, formatted, in ``self.logged``."""

@@ -44,7 +44,7 @@ class TestExact(FreshBooksHarness, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.addCleanup(setattr, self.sim.data, "rounding", self.sim.data.rounding)
+        self.restore_business_after_test()
 
     def invoice(self, lines, **values):
         """An invoice made through the simulator's API path, sent."""

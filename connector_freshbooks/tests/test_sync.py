@@ -38,27 +38,9 @@ class TestSync(FreshBooksHarness, TransactionCase):
 
     def setUp(self):
         super().setUp()
-        self.sim.faults.clear()
-        # each test changes the business as it likes; the next one starts from the seed
-        saved = {
-            name: copy.deepcopy(getattr(self.data, name))
-            for name in ("clients", "invoices", "payments", "next_ids")
-        }
-        for name, value in saved.items():
-            self.addCleanup(setattr, self.data, name, value)
-            setattr(self.data, name, copy.deepcopy(value))
+        self.restore_business_after_test()
 
     # -- helpers ----------------------------------------------------------------------------
-    def sync(self, since=None):
-        """A poll of each entity (from ``since``, else its checkpoint), its jobs run, its
-        runs closed: the runs."""
-        runs = self.env["freshbooks.sync.run"]
-        for entity in ("clients", "invoices", "payments"):
-            runs |= self.backend._queue_poll(entity, since=since)
-        run_stored_jobs(self.env, "root.freshbooks")
-        runs._cron_refresh()
-        return runs
-
     def bindings(self, model):
         return self.env[model].search([("backend_id", "=", self.backend.id)])
 
@@ -119,7 +101,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
     def test_load_is_exact_and_a_second_run_creates_nothing(self):
         special = self.special_invoice()
         runs = self.sync()
-        self.assertEqual(runs.mapped("state"), ["done"] * 3, runs.mapped("summary"))
+        self.assertEqual(runs.mapped("state"), ["done"] * 4, runs.mapped("summary"))
         bindings = self.env["freshbooks.account.move"].search(
             [("backend_id", "=", self.backend.id)]
         )
@@ -280,7 +262,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
     def test_a_429_storm_loses_nothing(self):
         self.sim.inject("429", path="/accounting/", times=6)
         runs = self.sync()
-        self.assertEqual(runs.mapped("state"), ["done"] * 3)
+        self.assertEqual(runs.mapped("state"), ["done"] * 4)
         self.assertEqual(
             self.env["freshbooks.account.move"].search_count(
                 [("backend_id", "=", self.backend.id)]

@@ -134,4 +134,5 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
         )
         self.assertEqual(binding.state, "posted")
         latest = runs.filtered(lambda r: r.entity == "invoices")[:1]
-        self.assertEqual((latest.updated_count, latest.state), (1, "done"))
+        failed = latest.failure_ids.mapped("message")
+        self.assertEqual((latest.updated_count, latest.state), (1, "done"), failed)

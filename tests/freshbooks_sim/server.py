@@ -265,20 +265,30 @@ class FreshBooksSim:
             invoice["_updated"] = record["_updated"]
 
     # -- writes: the API's and the test controls' ----------------------------------------
-    def create(self, kind, values):
-        """A new ``kind`` from ``values`` as FreshBooks takes them; ``(record, events)``.
-        Everything is checked before anything is stored."""
+    def create(self, kind, values, notify=True):
+        """A new ``kind`` from ``values`` as FreshBooks takes them; ``(record, events)``,
+        the events delivered unless ``notify`` is false (the API delivers them after its
+        answer). Everything is checked before anything is stored."""
         now = datetime.now(UTC)
         maker = getattr(self, f"_new_{kind}", None)
         if maker is None:
             raise RefusedError(400, 1004, f"{kind} cannot be created here.")
         with self._lock:
             record, events = maker(dict(values), now)
-        return record, events
+        return record, self._notify(events, notify)
 
-    def update(self, kind, record_id, values):
+    def _notify(self, events, notify):
+        for name, object_id in events if notify else ():
+            self.deliver(name, object_id)
+        return events
+
+    def update(self, kind, record_id, values, notify=True):
         """``values`` written on ``kind`` ``record_id``; ``(record, events)``. A body
         that carries ``vis_state`` applies only that (freshbooks.com/api/active_deleted)."""
+        record, events = self._update(kind, record_id, values)
+        return record, self._notify(events, notify)
+
+    def _update(self, kind, record_id, values):
         now = datetime.now(UTC)
         with self._lock:
             record = self._existing(kind, record_id)
@@ -298,7 +308,7 @@ class FreshBooksSim:
             self._after_change(kind, record)
         return record, [(f"{kind}.update", record["id"])]
 
-    def delete(self, kind, record_id):
+    def delete(self, kind, record_id, notify=True):
         """HTTP DELETE (invoices and taxes): an invoice is kept with ``vis_state`` 1, a
         tax is gone."""
         now = datetime.now(UTC)
@@ -309,7 +319,7 @@ class FreshBooksSim:
             else:
                 record.update(vis_state=1, _updated=now)
                 self._after_change(kind, record)
-        return record, [(f"{kind}.delete", record_id)]
+        return record, self._notify([(f"{kind}.delete", record_id)], notify)
 
     def _existing(self, kind, record_id):
         record = self.records(kind).get(record_id)
@@ -923,7 +933,7 @@ class _Handler(BaseHTTPRequestHandler):
             if method != "POST":
                 raise RefusedError(405, 1004, "Method not allowed.")
             values = self.wrapped(spec)
-            record, events = self.sim.create(spec.single, values)
+            record, events = self.sim.create(spec.single, values, notify=False)
             return self.written(spec, record, events)
         if len(rest) != 1 or not rest[0].isdigit() or not rest[0].isascii():
             raise RefusedError(404, 1012, f"{spec.single.capitalize()} not found.", "id")
@@ -934,10 +944,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(200, {"response": {"result": {spec.single: shown}}})
         if method == "PUT":
             values = self.wrapped(spec)
-            record, events = self.sim.update(spec.single, record_id, values)
+            record, events = self.sim.update(spec.single, record_id, values, notify=False)
             return self.written(spec, record, events)
         if method == "DELETE" and not spec.soft_delete:
-            record, events = self.sim.delete(spec.single, record_id)
+            record, events = self.sim.delete(spec.single, record_id, notify=False)
             return self.written(spec, record, events)
         raise RefusedError(405, 1004, "Method not allowed.")
 

@@ -6,5 +6,9 @@ from odoo.addons.connector_freshbooks import post_init_hook
 
 
 def migrate(cr, version):
-    """Unit prices with FreshBooks' four decimals, as on a new install."""
-    post_init_hook(api.Environment(cr, SUPERUSER_ID, {}))
+    """Unit prices with FreshBooks' four decimals, and each backend's payment types
+    mapped to journals, as on a new install."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    post_init_hook(env)
+    backends = env["freshbooks.backend"].with_context(active_test=False).search([])
+    env["freshbooks.payment.type"]._prefill(backends)

@@ -68,6 +68,14 @@ class FreshBooksBackend(models.Model):
         )
         return backend[field]
 
+    def _general_journal(self):
+        """The company's miscellaneous journal (where credits are applied)."""
+        return (
+            self.env["account.journal"]
+            .sudo()
+            .search([("type", "=", "general"), ("company_id", "=", self.company_id.id)], limit=1)
+        )
+
     def _check_rate(self, currency, on_date, what):
         """``InvalidRecordError`` unless Odoo has a rate of ``currency`` on or before
         ``on_date`` for the backend's company: Odoo would book at 1.0 without one."""

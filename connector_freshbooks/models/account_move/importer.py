@@ -24,6 +24,7 @@ from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 from ...api import StatementError, read_statement
 
 DRAFT = 1  # FreshBooks' status of an invoice not sent yet
+UNTAXED = "untaxed"  # the manual tax amounts of a line without tax (no tax has this id)
 ACTIVE = 0
 
 
@@ -93,21 +94,23 @@ class FreshBooksDocumentMapper(AbstractComponent):
                 "price_unit": float(line.unit_cost),
                 "tax_ids": [Command.set([tax.id for tax in taxes])],
             }
-            if taxes:
-                values["extra_tax_data"] = {
-                    "currency_id": currency.id,
-                    "price_unit": float(line.unit_cost),
-                    "quantity": float(line.qty),
-                    "discount": 0.0,
-                    "manual_total_excluded_currency": float(line.amount),
-                    "manual_tax_amounts": {
-                        str(tax.id): {
-                            "tax_amount_currency": float(value),
-                            "base_amount_currency": float(line.amount),
-                        }
-                        for tax, value in taxes.items()
-                    },
+            values["extra_tax_data"] = {
+                "currency_id": currency.id,
+                "price_unit": float(line.unit_cost),
+                "quantity": float(line.qty),
+                "discount": 0.0,
+                "manual_total_excluded_currency": float(line.amount),
+                # Odoo takes a line's manual amounts only where it finds manual tax
+                # amounts: an untaxed line gets an entry naming no tax
+                "manual_tax_amounts": {
+                    str(tax.id): {
+                        "tax_amount_currency": float(value),
+                        "base_amount_currency": float(line.amount),
+                    }
+                    for tax, value in taxes.items()
                 }
+                or {UNTAXED: {}},
+            }
             commands.append(Command.create(values))
         return {"invoice_line_ids": commands}
 

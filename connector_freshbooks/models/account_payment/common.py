@@ -19,3 +19,17 @@ class FreshBooksAccountPayment(models.Model):
     invoice_binding_id = fields.Many2one(
         "freshbooks.account.move", "FreshBooks invoice", readonly=True, index=True
     )
+    payment_type = fields.Char("FreshBooks type", readonly=True)
+    overpayment_ref = fields.Char(
+        "FreshBooks overpayment credit",
+        readonly=True,
+        index="btree_not_null",
+        help="The credit FreshBooks made of this payment's excess over its invoice.",
+    )
+
+    def _known_hashes(self, backend):
+        """Payments made from a credit are bound as credits applied."""
+        return {
+            **super()._known_hashes(backend),
+            **self.env["freshbooks.credit.application"]._known_hashes(backend),
+        }

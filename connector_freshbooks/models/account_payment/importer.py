@@ -11,6 +11,7 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
+from ...api.base import errors
 from ..account_move.importer import ACTIVE, amount
 
 
@@ -22,13 +23,35 @@ class FreshBooksPaymentMapper(Component):
     @mapping
     def invoice(self, record):
         binding = self.binder_for("freshbooks.account.move").to_internal(str(record["invoiceid"]))
-        return {"invoice_binding_id": binding.id}
+        return {
+            "invoice_binding_id": binding.id,
+            "payment_type": record.get("type") or False,
+            "overpayment_ref": str(record.get("overpaymentid") or "") or False,
+        }
 
 
 class FreshBooksPaymentImporter(Component):
     _name = "freshbooks.account.payment.importer"
     _inherit = "freshbooks.record.importer"
     _apply_on = "freshbooks.account.payment"
+
+    def run(self, external_id, record=None, force=False):
+        """A payment from a client's credit is no money received: it is booked as the
+        credit applied (``freshbooks.credit.application``)."""
+        if record is None:
+            with self._job_errors():
+                try:
+                    record = self.backend_adapter.read(external_id)
+                except errors.NotFoundError:
+                    record = None  # the base's run tells it gone
+        if record is not None and record.get("from_credit"):
+            importer = self.component(
+                usage="record.importer", model_name="freshbooks.credit.application"
+            )
+            text = importer.run(external_id, record=record, force=force)
+            self.status = importer.status
+            return text
+        return super().run(external_id, record=record, force=force)
 
     def _import_dependencies(self):
         self._import_dependency(self.external_record["invoiceid"], "freshbooks.account.move")
@@ -64,6 +87,13 @@ class FreshBooksPaymentImporter(Component):
                     invoice=invoice.name,
                 )
             )
+        backend = self.backend_record
+        if invoice.currency_id != invoice.company_id.currency_id:
+            backend._check_rate(
+                invoice.currency_id, record.get("date"), f"FreshBooks payment {self.external_id}"
+            )
+        # more than the invoice's residual (an overpayment): the rest stays open on the
+        # client, as FreshBooks keeps it as the client's credit
         return (
             self.env["account.payment.register"]
             .with_company(invoice.company_id)
@@ -72,8 +102,9 @@ class FreshBooksPaymentImporter(Component):
                 {
                     "amount": float(amount(record["amount"])),
                     "currency_id": invoice.currency_id.id,
-                    "journal_id": self.backend_record._payment_journal().id,
+                    "journal_id": backend._journal_of_payment(record.get("type")).id,
                     "payment_date": record.get("date"),
+                    "payment_difference_handling": "open",
                     "communication": f"FreshBooks payment {self.external_id} ({invoice.name})",
                 }
             )

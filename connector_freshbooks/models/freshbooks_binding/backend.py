@@ -33,6 +33,7 @@ STAMP = "%Y-%m-%d %H:%M:%S"
 ENTITIES = {
     "clients": "freshbooks.res.partner",
     "invoices": "freshbooks.account.move",
+    "credit_notes": "freshbooks.credit.note",
     "payments": "freshbooks.account.payment",
 }
 
@@ -60,6 +61,7 @@ class FreshBooksBackend(models.Model):
         readonly=True, copy=False, help="Clients changed after this were not read yet."
     )
     invoices_checkpoint = fields.Char(readonly=True, copy=False)
+    credit_notes_checkpoint = fields.Char(readonly=True, copy=False)
     payments_checkpoint = fields.Char(readonly=True, copy=False)
     import_since = fields.Date(
         help="The first load reads what changed since this day (everything when empty)."
@@ -84,7 +86,12 @@ class FreshBooksBackend(models.Model):
     )
 
     def _sync_entities(self):
-        return {"clients": "Clients", "invoices": "Invoices", "payments": "Payments"}
+        return {
+            "clients": "Clients",
+            "invoices": "Invoices",
+            "credit_notes": "Credit notes",
+            "payments": "Payments",
+        }
 
     def _pushes(self, partner):
         """Whether this backend keeps ``partner`` as a FreshBooks client."""
@@ -151,6 +158,9 @@ class FreshBooksBackend(models.Model):
     def _queue_invoices(self, since=None, until=None, dry_run=False):
         return self._queue_poll("invoices", since=since and str(since))
 
+    def _queue_credit_notes(self, since=None, until=None, dry_run=False):
+        return self._queue_poll("credit_notes", since=since and str(since))
+
     def _queue_payments(self, since=None, until=None, dry_run=False):
         return self._queue_poll("payments", since=since and str(since))
 
@@ -172,7 +182,9 @@ class FreshBooksBackend(models.Model):
                 if stamp and (not newest or self._after(stamp, newest)):
                     newest = stamp
                 external_id = str(record["id"])
-                if known.get(external_id) == payload_hash(record):
+                if model._ignored(record):
+                    counts["skipped"] += 1
+                elif known.get(external_id) == payload_hash(record):
                     counts["unchanged"] += 1
                 else:
                     pending.append((external_id, record))

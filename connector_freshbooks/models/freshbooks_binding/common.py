@@ -44,6 +44,10 @@ class FreshBooksBinding(models.AbstractModel):
         "A FreshBooks record can be bound only once per backend.",
     )
 
+    def _ignored(self, record):
+        """Whether ``record`` is not this model's to book (polling skips it)."""
+        return False
+
     def _known_hashes(self, backend):
         """``{external_id: payload_hash}`` of this backend's bindings."""
         rows = self.env.execute_query(

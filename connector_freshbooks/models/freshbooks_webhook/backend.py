@@ -22,7 +22,12 @@ from ...api import read_delivery
 from ...api.base import errors
 from ..freshbooks_binding.backend import ENTITIES
 
-NOUNS = {"client": "clients", "invoice": "invoices", "payment": "payments"}
+NOUNS = {
+    "client": "clients",
+    "invoice": "invoices",
+    "credit_note": "credit_notes",
+    "payment": "payments",
+}
 
 
 class FreshBooksBackend(models.Model):
