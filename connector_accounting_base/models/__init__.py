@@ -6,4 +6,6 @@ from . import (
     connector_sync_run,
     connector_binding,
     connector_reconciliation,
+    connector_webhook_event,
+    ir_http,
 )

@@ -68,6 +68,13 @@ def _form(body):
     return pairs
 
 
+def event_of(body):
+    """The event a delivery says it is (``invoice.update``), unverified: it only chooses
+    the callback whose verifier must sign it; None when it is not an event's form."""
+    name = dict(_form(body)).get("name", "")
+    return name if _EVENT.fullmatch(name) else None
+
+
 def read_delivery(body, signed, verifier):
     """The :class:`Delivery` in ``body`` (bytes), ``signed`` being the signature header
     (or None) and ``verifier`` the callback's (None before it is verified: then only
@@ -83,7 +90,7 @@ def read_delivery(body, signed, verifier):
     allowed = FIELDS | {"verifier"} if verifying else FIELDS
     unknown = set(form) - allowed
     if unknown or not {"name", "object_id", "account_id"} <= set(form):
-        message = f"A webhook with other fields than FreshBooks sends: {sorted(unknown)}"
+        message = "A webhook with other fields than FreshBooks sends: refused"
         raise errors.ValidationError(message)
     if not (_EVENT.fullmatch(form["name"]) and _DIGITS.fullmatch(form["object_id"])):
         message = "A webhook whose event or object id is not FreshBooks' form: refused"

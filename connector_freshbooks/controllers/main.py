@@ -5,6 +5,7 @@ FreshBooks' authorize page, and the callback FreshBooks sends them back to (the 
 URI registered with the app: ``<web.base.url>/freshbooks/auth/callback``)."""
 
 import logging
+import re
 
 from werkzeug.exceptions import NotFound
 
@@ -15,19 +16,43 @@ from odoo.http import request
 from ..api.base import errors
 
 _logger = logging.getLogger(__name__)
+# every parameter strictly in its form and bounded: anything else is a 400, never a 500
+PARAMETERS = {
+    "backend_id": re.compile(r"[0-9]{1,9}", re.ASCII),
+    "state": re.compile(r"[A-Za-z0-9_.=-]{1,512}", re.ASCII),
+    "code": re.compile(r"[A-Za-z0-9_.~-]{1,512}", re.ASCII),
+    "error": re.compile(r"[a-z_]{1,64}", re.ASCII),
+}
+
+
+def bad_parameters(**values):
+    """A 400 naming the first parameter not in its form, or None."""
+    for name, value in values.items():
+        if value is not None and not (isinstance(value, str) and PARAMETERS[name].fullmatch(value)):
+            return request.make_response(
+                f"Invalid parameter: {name}",
+                headers=[("Content-Type", "text/plain; charset=utf-8")],
+                status=400,
+            )
+    return None
 
 
 class FreshBooksAuth(http.Controller):
     @http.route("/freshbooks/auth/start", type="http", auth="user", methods=["GET"])
     def start(self, backend_id=None, **kwargs):
-        backend_id = int(backend_id) if str(backend_id or "").isdigit() else 0
-        backend = request.env["freshbooks.backend"].browse(backend_id).exists()
+        refused = bad_parameters(backend_id=backend_id or "")
+        if refused:
+            return refused
+        backend = request.env["freshbooks.backend"].browse(int(backend_id)).exists()
         if not backend:
             raise NotFound()
         return request.redirect(backend._authorize_url(), local=False)
 
     @http.route("/freshbooks/auth/callback", type="http", auth="user", methods=["GET"])
     def callback(self, state=None, code=None, error=None, **kwargs):
+        refused = bad_parameters(state=state or None, code=code or None, error=error or None)
+        if refused:
+            return refused
         try:
             backend = request.env["freshbooks.backend"]._backend_of_state(state or "")
         except AccessDenied as refused:

@@ -3,9 +3,11 @@
 """FreshBooks' webhook deliveries: ``/freshbooks/webhook/<backend id>``.
 
 Nothing is imported in the request: a delivery whose signature matches queues its job
-and is answered at once. Anything else (no backend, an unsigned or wrongly signed body,
-another business's) gets 401, with the reason in the log and nothing of the payload.
-The body is a form of six short fields: a larger one is refused (413) before it is read.
+(once per event and record within the replay window) and is answered at once. Anything
+else (no backend, an unsigned or wrongly signed body, another business's) gets 401, the
+log holding the route, the backend's id and a fixed reason: nothing of the payload. The
+body is a form of six short fields: the base bounds it before anything reads it (POST
+only, a Content-Length of at most 4 KB, no chunked body, all of it within 5 seconds).
 """
 
 import logging
@@ -15,6 +17,8 @@ from odoo.http import request
 
 from ..api.base import errors
 from ..api.webhooks import MAX_BODY, SIGNATURE_HEADER
+
+BODY_SECONDS = 5  # a delivery is a few hundred bytes: all of it within this, or 408
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +33,7 @@ class FreshBooksWebhook(http.Controller):
         save_session=False,
         readonly=False,
         max_content_length=MAX_BODY,
+        connector_body=(MAX_BODY, BODY_SECONDS),
     )
     def webhook(self, backend_id, **_form):
         httprequest = request.httprequest

@@ -1,1 +1,9 @@
-from . import test_connect, test_tokens, test_sync, test_exact, test_payments, test_webhooks
+from . import (
+    test_connect,
+    test_tokens,
+    test_sync,
+    test_exact,
+    test_payments,
+    test_webhooks,
+    test_hostile,
+)

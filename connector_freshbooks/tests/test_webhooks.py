@@ -17,8 +17,9 @@ from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
 from .common import FreshBooksHarness
 
 
-@tagged("post_install", "-at_install")
-class TestWebhooks(FreshBooksHarness, HttpCase):
+class WebhookCase(FreshBooksHarness, HttpCase):
+    """A backend connected to the simulator, Odoo's HTTP server its webhooks' address."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -28,10 +29,15 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
         cls.sales_taxes(cls.company)
         cls.backend = cls.connected_backend(cls.company)
         cls.uri = f"{cls.base_url()}/freshbooks/webhook/{cls.backend.id}"
+        # the verifiers come once the registration is done with the test's cursor (which
+        # Odoo's test server shares with the requests it serves)
+        cls.sim.verify_delay = 1.0
 
     def setUp(self):
         super().setUp()
         self.capture_logs(logging.INFO)
+        self.restore_business_after_test()
+        self.addCleanup(self.sim.callbacks.clear)
 
     def wait_for_deliveries(self, count, seconds=10):
         deadline = time.monotonic() + seconds
@@ -49,20 +55,28 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
             ]
         )
 
-    def test_register_deliver_and_refuse(self):
+    def register(self):
+        """*Register webhooks*, the verifiers FreshBooks sends confirmed back by a job:
+        the verifiers."""
         self.sim.deliveries.clear()
         with self.allow_requests(all_requests=True):  # FreshBooks calls without a cookie
             self.backend.action_register_webhooks()
-            verifies = self.wait_for_deliveries(3)
-        self.assertEqual([status for _uri, _form, status in verifies], [200] * 3)
+            verifies = self.wait_for_deliveries(4)
+        self.assertEqual([status for _uri, _form, status in verifies], [200] * 4)
         self.env.invalidate_all()  # the requests wrote through cursors of their own
         self.assertFalse(any(self.backend.webhook_ids.mapped("verified")))
         run_stored_jobs(self.env, "root.freshbooks")
-        self.assertEqual(self.backend.webhook_ids.mapped("verified"), [True] * 3)
+        self.assertEqual(self.backend.webhook_ids.mapped("verified"), [True] * 4)
         self.assertEqual(
-            [c["verified"] for c in self.sim.callbacks.values()], [True] * 3, "confirmed back"
+            [c["verified"] for c in self.sim.callbacks.values()], [True] * 4, "confirmed back"
         )
-        verifiers = [c["_verifier"] for c in self.sim.callbacks.values()]
+        return [c["_verifier"] for c in self.sim.callbacks.values()]
+
+
+@tagged("post_install", "-at_install")
+class TestWebhooks(WebhookCase):
+    def test_register_deliver_and_refuse(self):
+        verifiers = self.register()
 
         invoice = next(iter(self.sim.data.invoices.values()))
         self.sim.deliveries.clear()
@@ -116,6 +130,32 @@ class TestWebhooks(FreshBooksHarness, HttpCase):
         )
         run.refresh_from_jobs()
         self.assertEqual((run.entity, run.state, run.created_count), ("invoices", "done", 1))
+
+    def test_changes_made_through_the_api_reach_odoo_by_webhook(self):
+        self.register()
+        client = next(iter(self.sim.data.clients.values()))
+        self.sim.deliveries.clear()
+        with self.allow_requests(all_requests=True):
+            invoice, _events = self.sim.create(
+                "invoice",
+                {
+                    "customerid": client["id"],
+                    "action_mark_as_sent": True,
+                    "lines": [{"name": "API", "qty": 2, "unit_cost": "15.00"}],
+                },
+            )
+            self.assertEqual(self.sim.deliveries[-1][1]["name"], "invoice.create")
+        run_stored_jobs(self.env, "root.freshbooks")
+        binding = self.env["freshbooks.account.move"].search(
+            [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice["id"]))]
+        )
+        self.assertEqual((binding.name, binding.state, binding.amount_total), (
+            invoice["invoice_number"], "posted", 30.0))  # fmt: skip
+        with self.allow_requests(all_requests=True):
+            self.sim.delete("invoice", invoice["id"])
+            self.assertEqual(self.sim.deliveries[-1][1]["name"], "invoice.delete")
+        run_stored_jobs(self.env, "root.freshbooks")
+        self.assertEqual(binding.state, "cancel")
 
     def test_a_missed_webhook_is_caught_by_the_poll(self):
         self.env["freshbooks.backend"]._cron_poll()

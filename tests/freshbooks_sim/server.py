@@ -178,6 +178,7 @@ class FreshBooksSim:
         self.callbacks, self.deliveries = {}, []
         self.faults, self.requests, self.arrivals = [], [], {}
         self.emails = []  # (invoice id, recipients) sent by action_email
+        self.verify_delay = 0.05  # seconds between a registration and its verifier
         self.refresh_count = 0
         self.rejected = 0  # calls answered 429 for the rate
         self.chaos, self.chaos_faults = chaos, 0
@@ -697,7 +698,7 @@ class FreshBooksSim:
         (FreshBooks sends it on its own, not within the request)."""
         form = self._form("callback.verify", callback["callbackid"])
         form["verifier"] = callback["_verifier"]
-        thread = threading.Timer(0.05, self._post, (callback["uri"], form, None))
+        thread = threading.Timer(self.verify_delay, self._post, (callback["uri"], form, None))
         thread.daemon = True
         thread.start()
 

@@ -20,6 +20,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import read_delivery
 from ...api.base import errors
+from ...api.webhooks import VERIFY, event_of
 from ..freshbooks_binding.backend import ENTITIES
 
 NOUNS = {
@@ -75,27 +76,42 @@ class FreshBooksBackend(models.Model):
     @api.private
     def receive_webhook(self, pairs, signed):
         """A delivery (the form ``pairs`` in the order sent, ``signed`` its signature
-        header): checked, then queued. Raises the API's errors (the caller answers 401)."""
+        header): checked against the verifier of the callback that covers its event (a
+        verifier signs only its own event or noun), then queued once per event and
+        record within the replay window. Raises the API's errors (the caller answers
+        401)."""
         self.ensure_one()
         body = urlencode(pairs).encode("ascii")
         webhooks = self.sudo().webhook_ids
-        verifiers = [hook._secret("verifier") for hook in webhooks if hook.verified] or [None]
-        refused = None
-        for verifier in verifiers:
-            try:
-                delivery = read_delivery(body, signed, verifier)
-                break
-            except errors.AuthenticationError as err:
-                refused = err
+        event = event_of(body)
+        if event == VERIFY:
+            delivery = read_delivery(body, None, None)
         else:
-            raise refused
+            covering = webhooks.filtered(
+                lambda w: w.verified and event and w.event in (event, event.split(".")[0])
+            )
+            delivery = None
+            for webhook in covering:
+                try:
+                    delivery = read_delivery(body, signed, webhook._secret("verifier"))
+                    break
+                except errors.AuthenticationError:
+                    continue
+            if delivery is None:
+                message = "A webhook whose signature does not match: refused"
+                raise errors.AuthenticationError(message)
         if delivery.account_id != self.account_id:
             message = "A webhook of another FreshBooks business: refused"
             raise errors.AuthenticationError(message)
         if delivery.verifier:
             return self._take_verifier(webhooks, delivery)
         entity = NOUNS.get(delivery.noun)
-        if entity:
+        first = (
+            self.env["connector.webhook.event"]
+            .sudo()
+            ._first_delivery(self, delivery.name, delivery.object_id)
+        )
+        if entity and first:
             self._queue_event(entity, delivery)
         return delivery
 
