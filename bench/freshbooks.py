@@ -87,7 +87,7 @@ def webhook_latency(registry, sim, backend_id):
     while time.monotonic() < deadline:
         with registry.cursor() as cr:
             hooks = superuser_env(cr)["freshbooks.webhook"].search([])
-            if len(hooks) == 3 and all(hooks.mapped("verified")):
+            if len(hooks) == 4 and all(hooks.mapped("verified")):
                 break
         time.sleep(0.5)
     else:
