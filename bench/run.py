@@ -116,13 +116,17 @@ class Autovacuum(threading.Thread):
                     self.done += 1
 
 
-def start_server(db, port, workers, runner=True, jobs_port=None, channel="root.smartbill"):
+def start_server(
+    db, port, workers, runner=True, jobs_port=None, channel="root.smartbill", capacity=None
+):
     """An Odoo server on ``port`` with ``workers`` HTTP workers and, with ``runner``,
     queue_job's runner, which asks ``jobs_port`` (this server's own by default; a load
-    balancer's in front of several servers) to run the jobs, ``workers`` at a time."""
+    balancer's in front of several servers) to run the jobs, ``capacity`` (default
+    ``workers``) at a time."""
+    capacity = capacity or workers
     env = {
         **os.environ,
-        "ODOO_QUEUE_JOB_CHANNELS": f"root:{workers},{channel}:{workers}",
+        "ODOO_QUEUE_JOB_CHANNELS": f"root:{capacity},{channel}:{capacity}",
         "ODOO_QUEUE_JOB_PORT": str(jobs_port or port),
         "ODOO_QUEUE_JOB_HOST": "127.0.0.1",
     }

@@ -4,8 +4,10 @@ A fresh database with connector_freshbooks, its backend connected to the simulat
 (quick dataset) and its webhooks registered and verified, then nothing imported: 1,000
 signed ``invoice.create`` deliveries for 500 distinct invoices (each delivered twice, the
 copy at a random later moment), sent by 8 clients at once, while another client opens
-``/web/login`` every 0.2 s. Timed until the queue is drained; checked: every invoice
-imported once (a binding each, one import job each), none lost, none twice.
+``/web/login`` every 0.2 s; queue_job runs ``--capacity`` jobs at once (one below the
+workers: a worker stays free for the web). Timed until the queue is drained; checked:
+every invoice imported once (a binding each, one import job each), none lost, none
+twice.
 
     .venv/bin/python bench/webhook_burst.py [--db freshbooks_burst]
 """
@@ -56,14 +58,14 @@ def verified(registry):
         return len(hooks) == 4 and all(hooks.mapped("verified"))
 
 
-def burst(db, port, workers):
+def burst(db, port, workers, capacity):
     dataset = generate("bench-quick", seed=7)
     registry = fresh_database(db, ("connector_freshbooks",))
     odoo_url = f"http://127.0.0.1:{port}"
     dataset.redirect_uris.append(f"{odoo_url}/freshbooks/auth/callback")
     with FreshBooksSim(dataset, rate_limit=1000, window=6.0) as sim:
         backend_id, _business = setup(registry, sim, odoo_url)
-        server = start_server(db, port, workers, channel="root.freshbooks")
+        server = start_server(db, port, workers, channel="root.freshbooks", capacity=capacity)
         sampler = RssSampler(server.pid)
         sampler.start()
         probe = LoginProbe(odoo_url)
@@ -150,9 +152,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", default="freshbooks_burst")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--capacity", type=int, default=1, help="jobs at once (leave a worker to the web)"
+    )
     args = parser.parse_args()
     ensure_key()
-    figures = burst(args.db, free_port(), args.workers)
+    figures = burst(args.db, free_port(), args.workers, args.capacity)
     text = "\n".join(f"{name:<40}{value}" for name, value in figures.items())
     print(text)
     (REPO / ".venv" / "bench-webhook-burst.txt").write_text(text + "\n")

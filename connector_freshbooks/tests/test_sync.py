@@ -7,7 +7,7 @@ invoice), drafts left unposted until sent, edits, deletions, a second run that c
 nothing, partners matched and never merged, a 429 storm with nothing lost."""
 
 import copy
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from odoo import fields
@@ -385,6 +385,33 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(moved, newest.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M:%S"))
         self.backend._move_checkpoint("invoices", "2020-01-01 00:00:00")
         self.assertEqual(self.backend.invoices_checkpoint, moved)  # never back
+
+    def test_polling_by_day_misses_nothing_across_midnight_and_daylight_saving(self):
+        """FreshBooks searches change times by day: the poll asks from the US/Eastern day
+        of its checkpoint minus the overlap and re-reads that day."""
+        self.sync()
+        backend = self.backend
+        backend.invoices_checkpoint = "2026-11-01 23:58:00"  # the fall-back day, EST
+        self.assertEqual(backend._polling_from("invoices"), "2026-11-01")
+        first, second = list(self.data.invoices.values())[:2]
+        # changed at 23:59 that evening and at 00:01 the next day (Eastern)
+        for invoice, moment in (
+            (first, datetime(2026, 11, 2, 4, 59, tzinfo=UTC)),
+            (second, datetime(2026, 11, 2, 5, 1, tzinfo=UTC)),
+        ):
+            self.sim.change("invoice", invoice["id"], notify=False, notes="late change")
+            invoice["_updated"] = moment
+        runs = self.sync()
+        invoices_run = runs.filtered(lambda r: r.entity == "invoices")
+        self.assertEqual(invoices_run.updated_count, 2)
+        self.assertEqual(backend.invoices_checkpoint, "2026-11-02 00:01:00")
+        # two minutes after midnight, five of overlap: the day before is read again
+        self.assertEqual(backend._polling_from("invoices"), "2026-11-01")
+        # spring forward: 03:02 EDT less five minutes is 01:57 EST, the same day
+        backend.invoices_checkpoint = "2026-03-08 03:02:00"
+        self.assertEqual(backend._polling_from("invoices"), "2026-03-08")
+        backend.invoices_checkpoint = "2026-03-08 00:03:00"
+        self.assertEqual(backend._polling_from("invoices"), "2026-03-07")
 
     def test_an_edit_of_a_paid_invoice_keeps_its_payment(self):
         self.sync()
