@@ -144,8 +144,9 @@ def test_a_scope_not_granted_and_a_429_are_told_apart(sim):
         timeout=(2.0, 2.0),
     )
     sim.access[tokens.access_token]["scope"] = "user:profile:read"
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match="not granted user:invoices:read") as err:
         client.page("invoices/invoices")
+    assert "Connect to FreshBooks again" in str(err.value)
     sim.inject("429", "users/clients")
     with pytest.raises(RateLimitedError):
         client.page("users/clients")
@@ -183,6 +184,16 @@ def test_a_signed_delivery_is_read(sim, hooked):
     delivery = read_delivery(body, signed, verifier)
     assert (delivery.name, delivery.noun) == ("invoice.update", "invoice")
     assert (delivery.object_id, delivery.account_id) == (invoice_id, sim.data.account_id)
+
+
+def test_a_child_event_of_the_noun_is_read(sim, hooked):
+    """A callback on ``invoice`` gets ``invoice.sendByEmail`` too (freshbooks.com/api/webhooks)."""
+    _client, receiver, verifier = hooked
+    invoice_id = next(iter(sim.data.invoices))
+    sim.deliver("invoice.sendByEmail", invoice_id)
+    headers, body = receiver.wait(2)[1]
+    delivery = read_delivery(body, headers[SIGNATURE_HEADER], verifier)
+    assert (delivery.name, delivery.noun) == ("invoice.sendByEmail", "invoice")
 
 
 def test_unsigned_wrongly_signed_or_altered_deliveries_are_refused(sim, hooked):

@@ -199,3 +199,20 @@ def test_updated_min_is_a_day_of_us_eastern(sim):
         ACCOUNT, builders=[FilterBuilder().between("updated", min=f"{day} 23:59:59")]
     )
     assert later.pages.total == expected
+
+
+def test_chaos_stores_nothing_half(sim):
+    """Chaos answers a share of the calls with a fault before doing anything: each
+    create is stored exactly when it was answered."""
+    sim.chaos = 0.5
+    sdk = sdk_for(sim)
+    before = len(sim.data.clients)
+    made = 0
+    for index in range(12):
+        try:
+            sdk.clients.create(ACCOUNT, {"organization": f"Chaos {index}"})
+            made += 1
+        except (FreshBooksError, requests.RequestException):
+            pass
+    assert sim.chaos_faults
+    assert len(sim.data.clients) == before + made

@@ -12,6 +12,7 @@ once through ``renew(stale_token)``, which the caller provides (the Odoo backend
 under a lock shared by every worker), and the call is made again.
 """
 
+import re
 import time
 
 from .base import client, errors, http, limiter
@@ -22,6 +23,7 @@ MAX_PER_PAGE = 100
 USER_AGENT = "connector_freshbooks/19.0.1.0.0 (Odoo; +https://github.com/OCA)"
 # FreshBooks publishes no limit: a budget kept under what its servers have answered 429 to
 DEFAULT_LIMIT = limiter.RateLimit(calls=100, window=60.0, server="FreshBooks")
+_REQUIRED = re.compile(r"Required: \['(user:[a-z_]{1,40}:(?:read|write))'\]", re.ASCII)
 
 
 def _messages(body):
@@ -34,6 +36,19 @@ def _messages(body):
     if isinstance(found, list):
         return "; ".join(str(e.get("message", "")) for e in found if isinstance(e, dict))
     return str(body.get("message", ""))
+
+
+def _scope_message(message):
+    """FreshBooks' ``insufficient_scope: ... Required: ['user:x:read']`` told as what to
+    do: a token's scopes are fixed when it is granted (freshbooks.com/api/scopes)."""
+    if not message.startswith("insufficient_scope"):
+        return message
+    required = _REQUIRED.search(message)
+    scope = required.group(1) if required else "a scope it needs"
+    return (
+        f"FreshBooks refused: this connection was not granted {scope}. Connect to "
+        "FreshBooks again (the backend's Connect button) to grant it."
+    )
 
 
 class FreshBooksClient(client.BaseClient):
@@ -70,7 +85,7 @@ class FreshBooksClient(client.BaseClient):
         if status == 401:
             return errors.AuthenticationError(message, status=status)
         if status == 403:
-            return errors.PermissionDeniedError(message, status=status)
+            return errors.PermissionDeniedError(_scope_message(message), status=status)
         if status == 404:
             return errors.NotFoundError(message, status=status)
         return errors.ValidationError(message, status=status)

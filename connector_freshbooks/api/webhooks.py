@@ -26,7 +26,8 @@ SIGNATURE_HEADER = "X-FreshBooks-Hmac-SHA256"
 VERIFY = "callback.verify"
 MAX_BODY = 4096  # a delivery is six short fields
 FIELDS = {"name", "object_id", "account_id", "business_id", "identity_id", "user_id"}
-_EVENT = re.compile(r"[a-z_]{1,32}\.[a-z_]{1,32}", re.ASCII)
+# <noun>.<create|update|delete>, and invoice.sendByEmail / estimate.sendByEmail
+_EVENT = re.compile(r"[a-z_]{1,32}\.[A-Za-z_]{1,32}", re.ASCII)
 _DIGITS = re.compile(r"[0-9]{1,18}", re.ASCII)
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,128}", re.ASCII)
 
