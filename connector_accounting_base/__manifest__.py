@@ -15,6 +15,7 @@
     "data": [
         "models/connector_alert/ir.model.access.csv",
         "models/connector_webhook_event/ir.model.access.csv",
+        "models/connector_checkpoint/ir.model.access.csv",
         "models/connector_alert/data.xml",
         "models/connector_alert/views.xml",
     ],

@@ -7,5 +7,6 @@ from . import (
     connector_binding,
     connector_reconciliation,
     connector_webhook_event,
+    connector_checkpoint,
     ir_http,
 )

@@ -22,6 +22,8 @@ AUTHORIZE_PATH = "/oauth/authorize"
 ACCEPT_JSON = {"Accept": "application/json"}
 # the least the connector needs: who connected and their businesses; clients read and
 # written (Odoo masters customers); invoices, payments and taxes read
+# the least the connector needs (who connected, customers pushed, what it reads); in
+# Odoo, a binding that declares an entity adds its own (``_freshbooks_scope``)
 SCOPES = (
     "user:profile:read",
     "user:clients:read",

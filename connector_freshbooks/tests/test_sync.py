@@ -149,7 +149,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(sum(again.mapped("updated_count")), 0)
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
         self.assertEqual(
-            self.backend.invoices_checkpoint,
+            self.backend._checkpoint("invoices"),
             max(i for i in (r.checkpoint for r in again if r.entity == "invoices") if i),
         )
 
@@ -257,7 +257,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
             len(self.data.invoices) - len(with_vat),
         )
         # the checkpoint stays where it was: the next poll reads the failed page again
-        self.assertFalse(self.backend.invoices_checkpoint)
+        self.assertFalse(self.backend._checkpoint("invoices"))
 
     def test_a_429_storm_loses_nothing(self):
         self.sim.inject("429", path="/accounting/", times=6)
@@ -380,18 +380,20 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(eastern_minus("2026-11-01 01:30:00", 5), "2026-11-01 01:25:00")
         self.assertEqual(eastern_minus("2026-11-01 02:03:00", 5), "2026-11-01 01:58:00")
         self.sync()
-        moved = self.backend.invoices_checkpoint
+        moved = self.backend._checkpoint("invoices")
         newest = max(i["_updated"] for i in self.data.invoices.values())
         self.assertEqual(moved, newest.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M:%S"))
         self.backend._move_checkpoint("invoices", "2020-01-01 00:00:00")
-        self.assertEqual(self.backend.invoices_checkpoint, moved)  # never back
+        self.assertEqual(self.backend._checkpoint("invoices"), moved)  # never back
 
     def test_polling_by_day_misses_nothing_across_midnight_and_daylight_saving(self):
         """FreshBooks searches change times by day: the poll asks from the US/Eastern day
         of its checkpoint minus the overlap and re-reads that day."""
         self.sync()
         backend = self.backend
-        backend.invoices_checkpoint = "2026-11-01 23:58:00"  # the fall-back day, EST
+        self.env["connector.checkpoint"]._put(
+            backend, "invoices", "2026-11-01 23:58:00"
+        )  # the fall-back day, EST
         self.assertEqual(backend._polling_from("invoices"), "2026-11-01")
         first, second = list(self.data.invoices.values())[:2]
         # changed at 23:59 that evening and at 00:01 the next day (Eastern)
@@ -404,13 +406,13 @@ class TestSync(FreshBooksHarness, TransactionCase):
         runs = self.sync()
         invoices_run = runs.filtered(lambda r: r.entity == "invoices")
         self.assertEqual(invoices_run.updated_count, 2)
-        self.assertEqual(backend.invoices_checkpoint, "2026-11-02 00:01:00")
+        self.assertEqual(backend._checkpoint("invoices"), "2026-11-02 00:01:00")
         # two minutes after midnight, five of overlap: the day before is read again
         self.assertEqual(backend._polling_from("invoices"), "2026-11-01")
         # spring forward: 03:02 EDT less five minutes is 01:57 EST, the same day
-        backend.invoices_checkpoint = "2026-03-08 03:02:00"
+        self.env["connector.checkpoint"]._put(backend, "invoices", "2026-03-08 03:02:00")
         self.assertEqual(backend._polling_from("invoices"), "2026-03-08")
-        backend.invoices_checkpoint = "2026-03-08 00:03:00"
+        self.env["connector.checkpoint"]._put(backend, "invoices", "2026-03-08 00:03:00")
         self.assertEqual(backend._polling_from("invoices"), "2026-03-07")
 
     def test_an_edit_of_a_paid_invoice_keeps_its_payment(self):

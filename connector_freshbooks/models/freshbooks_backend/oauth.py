@@ -28,7 +28,7 @@ from odoo.exceptions import AccessDenied, UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
-from ...api import FreshBooksClient, OAuthClient
+from ...api import SCOPES, FreshBooksClient, OAuthClient
 from ...api.base import errors
 
 _logger = logging.getLogger(__name__)
@@ -86,7 +86,13 @@ class FreshBooksBackend(models.Model):
         signature = hmac(self.env(su=True), STATE_SCOPE, payload)
         self.sudo().oauth_pending = _digest(nonce)
         encoded = base64.urlsafe_b64encode(payload.encode()).decode()
-        return self._oauth_client().authorize_url(f"{encoded}.{signature}")
+        return self._oauth_client().authorize_url(f"{encoded}.{signature}", self._scopes())
+
+    def _scopes(self):
+        """The scopes asked (freshbooks.com/api/scopes): the connector's, and those of
+        every entity a binding declares."""
+        declared = (self.env[m]._freshbooks_scope for m in self._entity_models().values())
+        return tuple(dict.fromkeys((*SCOPES, *declared)))
 
     @api.model
     def _backend_of_state(self, state):

@@ -29,13 +29,6 @@ from odoo.addons.connector_accounting_base.jobs import (
 
 EASTERN = ZoneInfo("America/New_York")
 STAMP = "%Y-%m-%d %H:%M:%S"
-# what each entity's sync runs import, in the order of their dependencies
-ENTITIES = {
-    "clients": "freshbooks.res.partner",
-    "invoices": "freshbooks.account.move",
-    "credit_notes": "freshbooks.credit.note",
-    "payments": "freshbooks.account.payment",
-}
 
 
 def eastern_minus(stamp, minutes):
@@ -57,12 +50,15 @@ class FreshBooksBackend(models.Model):
     _sync_run_model = "freshbooks.sync.run"
     _manager_group = "connector_freshbooks.group_freshbooks_manager"
 
-    clients_checkpoint = fields.Char(
-        readonly=True, copy=False, help="Clients changed after this were not read yet."
+    checkpoint_ids = fields.One2many(
+        "connector.checkpoint",
+        "res_id",
+        "Checkpoints",
+        domain=[("res_model", "=", "freshbooks.backend")],
+        readonly=True,
+        help="Per entity, the newest FreshBooks change read (US/Eastern, as FreshBooks "
+        "writes it): what changed after it was not read yet.",
     )
-    invoices_checkpoint = fields.Char(readonly=True, copy=False)
-    credit_notes_checkpoint = fields.Char(readonly=True, copy=False)
-    payments_checkpoint = fields.Char(readonly=True, copy=False)
     import_since = fields.Date(
         help="The first load reads what changed since this day (everything when empty)."
     )
@@ -85,13 +81,29 @@ class FreshBooksBackend(models.Model):
         "empty).",
     )
 
+    def _entity_models(self):
+        """``{entity: binding model}`` of every binding that declares an entity, in the
+        order of their dependencies (their import priority)."""
+        registry = self.env.registry
+        names = registry.descendants(["freshbooks.binding"], "_inherit")
+        models_ = [
+            self.env[name]
+            for name in names
+            if not self.env[name]._abstract and self.env[name]._freshbooks_entity
+        ]
+        models_.sort(key=lambda model: (model._import_priority, model._name))
+        return {model._freshbooks_entity: model._name for model in models_}
+
     def _sync_entities(self):
         return {
-            "clients": "Clients",
-            "invoices": "Invoices",
-            "credit_notes": "Credit notes",
-            "payments": "Payments",
+            entity: self.env[model]._freshbooks_label
+            for entity, model in self._entity_models().items()
         }
+
+    def _queue_sync(self, entity, since=None, until=None, dry_run=False):
+        """A poll of ``entity`` from the day ``since`` (else its checkpoint)."""
+        self.ensure_one()
+        return self._queue_poll(entity, since=since and str(since)[:10])
 
     def _pushes(self, partner):
         """Whether this backend keeps ``partner`` as a FreshBooks client."""
@@ -107,10 +119,14 @@ class FreshBooksBackend(models.Model):
         )
 
     # -- checkpoints ----------------------------------------------------------------------
+    def _checkpoint(self, entity):
+        """``entity``'s checkpoint: the newest FreshBooks change read (or False)."""
+        return self.env["connector.checkpoint"]._of(self, entity).stamp
+
     def _polling_from(self, entity):
         """``search[updated_min]`` of the next poll of ``entity``: the US/Eastern day of
         its checkpoint minus the overlap (None: everything)."""
-        checkpoint = self[f"{entity}_checkpoint"]
+        checkpoint = self._checkpoint(entity)
         if checkpoint:
             return eastern_minus(checkpoint, self.polling_overlap or 0)[:10]
         if self.import_since:
@@ -119,9 +135,9 @@ class FreshBooksBackend(models.Model):
 
     def _move_checkpoint(self, entity, stamp):
         """``entity``'s checkpoint moves forward to ``stamp`` (never back)."""
-        field = f"{entity}_checkpoint"
-        if stamp and (not self[field] or self._after(stamp, self[field])):
-            self[field] = stamp
+        current = self._checkpoint(entity)
+        if stamp and (not current or self._after(stamp, current)):
+            self.env["connector.checkpoint"]._put(self, entity, stamp)
 
     @staticmethod
     def _after(stamp, other):
@@ -152,18 +168,6 @@ class FreshBooksBackend(models.Model):
         ).poll(entity, since=since, run=run)
         return self._run_of(run, job)
 
-    def _queue_clients(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("clients", since=since and str(since))
-
-    def _queue_invoices(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("invoices", since=since and str(since))
-
-    def _queue_credit_notes(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("credit_notes", since=since and str(since))
-
-    def _queue_payments(self, since=None, until=None, dry_run=False):
-        return self._queue_poll("payments", since=since and str(since))
-
     @api.private
     @connector_job
     def poll(self, entity, since=None, run=None):
@@ -171,7 +175,7 @@ class FreshBooksBackend(models.Model):
         day of the checkpoint minus the overlap) and queue the new and changed records,
         a page per job; the run keeps the newest change time read, for the checkpoint."""
         self.ensure_one()
-        model = self.env[ENTITIES[entity]]
+        model = self.env[self._entity_models()[entity]]
         updated_min = since or self._polling_from(entity)
         known = model._known_hashes(self)
         counts, pending, newest = Counter(), [], None
@@ -202,7 +206,7 @@ class FreshBooksBackend(models.Model):
         checkpoint (an entity whose previous poll still runs is left to it)."""
         runs = self.env["freshbooks.sync.run"]
         for backend in self.search([("state", "=", "connected")]):
-            for entity in ENTITIES:
+            for entity in backend._entity_models():
                 if not runs.search_count(
                     [
                         ("backend_id", "=", backend.id),
@@ -217,7 +221,7 @@ class FreshBooksBackend(models.Model):
         """Poll every entity now (what the cron does)."""
         self._check_manager()
         for backend in self:
-            for entity in ENTITIES:
+            for entity in backend._entity_models():
                 backend._queue_poll(entity)
         return self._notify_queued(self.env._("FreshBooks polling queued."))
 

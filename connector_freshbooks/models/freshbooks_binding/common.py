@@ -8,15 +8,21 @@ class FreshBooksBinding(models.AbstractModel):
     """Link between a FreshBooks record and an Odoo record, one per backend.
 
     Concrete bindings add ``odoo_id`` (``_inherits``) and name their FreshBooks resource
-    (``_freshbooks_resource``), whether it is read with its lines, their sync runs'
-    entity and their place in the queue (``_import_priority``: clients before invoices
-    before payments)."""
+    (``_freshbooks_resource``), whether it is read with its lines, their place in the
+    queue (``_import_priority``: clients before invoices before payments) and, when they
+    are an entity of their own, the declarations below."""
 
     _name = "freshbooks.binding"
     _inherit = "connector.binding"
     _description = "FreshBooks Binding (abstract)"
     _freshbooks_resource = None  # e.g. "users/clients"
     _freshbooks_lines = False
+    # what a binding that is an entity of its own declares (the backend finds it: sync
+    # runs, polling, webhooks and scopes need no other edit)
+    _freshbooks_entity = None  # its sync runs' entity, e.g. "invoices"
+    _freshbooks_label = None  # e.g. "Invoices"
+    _freshbooks_noun = None  # its webhook events' noun, e.g. "invoice"
+    _freshbooks_scope = None  # the OAuth scope that reads it, e.g. "user:invoices:read"
 
     backend_id = fields.Many2one(
         "freshbooks.backend", "FreshBooks backend", required=True, ondelete="restrict", index=True

@@ -21,20 +21,19 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from ...api import read_delivery
 from ...api.base import errors
 from ...api.webhooks import VERIFY, event_of
-from ..freshbooks_binding.backend import ENTITIES
-
-NOUNS = {
-    "client": "clients",
-    "invoice": "invoices",
-    "credit_note": "credit_notes",
-    "payment": "payments",
-}
 
 
 class FreshBooksBackend(models.Model):
     _inherit = "freshbooks.backend"
 
     webhook_ids = fields.One2many("freshbooks.webhook", "backend_id", "Webhooks", readonly=True)
+
+    def _nouns(self):
+        """``{noun: entity}``: a callback per noun of the entities the backend syncs."""
+        return {
+            self.env[model]._freshbooks_noun: entity
+            for entity, model in self._entity_models().items()
+        }
 
     def _webhook_uri(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -48,7 +47,7 @@ class FreshBooksBackend(models.Model):
             client = backend._api_client()
             uri = backend._webhook_uri()
             with job_errors("FreshBooks"):
-                for noun in NOUNS:
+                for noun in backend._nouns():
                     current = backend.webhook_ids.filtered(
                         lambda w, n=noun, u=uri: w.event == n and w.uri == u
                     )
@@ -105,7 +104,7 @@ class FreshBooksBackend(models.Model):
             raise errors.AuthenticationError(message)
         if delivery.verifier:
             return self._take_verifier(webhooks, delivery)
-        entity = NOUNS.get(delivery.noun)
+        entity = self._nouns().get(delivery.noun)
         first = (
             self.env["connector.webhook.event"]
             .sudo()
@@ -137,7 +136,7 @@ class FreshBooksBackend(models.Model):
         ).confirm_webhook(webhook)
 
     def _queue_event(self, entity, delivery):
-        model = self.env[ENTITIES[entity]]
+        model = self.env[self._entity_models()[entity]]
         run = self._open_run(entity, "webhook")
         model.with_delay(
             priority=model._import_priority,
