@@ -40,6 +40,7 @@
         "models/credit_note/views.xml",
         "models/credit_application/ir.model.access.csv",
         "models/credit_application/data.xml",
+        "models/credit_application/views.xml",
         "models/account_payment/ir.model.access.csv",
         "models/account_payment/data.xml",
         "models/account_payment/views.xml",
