@@ -16,7 +16,7 @@ class ConnectorAlert(models.Model):
 
     res_model = fields.Char("Backend model", required=True, readonly=True, index=True)
     res_id = fields.Many2oneReference(
-        "Backend", model_field="res_model", required=True, readonly=True, index=True
+        "Backend id", model_field="res_model", required=True, readonly=True, index=True
     )
     backend_name = fields.Char("Backend", compute="_compute_backend_name")
     company_id = fields.Many2one("res.company", readonly=True, index=True)

@@ -23,7 +23,7 @@ class ConnectorBackend(models.AbstractModel):
         "Open alerts",
         domain=lambda self: [("res_model", "=", self._name), ("state", "=", "open")],
     )
-    alert_count = fields.Integer("Open alerts", compute="_compute_alert_count")
+    alert_count = fields.Integer("Open alert count", compute="_compute_alert_count")
 
     @api.depends("alert_ids")
     def _compute_alert_count(self):
