@@ -1,7 +1,9 @@
 # connector_smartbill: `make demo` and `make test` are the two commands a newcomer needs.
 # Everything else here is what those two install and run, idempotently, on a fresh machine.
 
-ODOO_SRC ?= /opt/odoo19
+# an Odoo 19.0 tree: /opt/odoo19 when there is one, else a shallow clone made in .cache/
+ODOO_SRC ?= $(if $(wildcard /opt/odoo19/odoo-bin),/opt/odoo19,$(CURDIR)/.cache/odoo19)
+ODOO_GIT ?= https://github.com/odoo/odoo.git
 VENV ?= .venv
 PYTHON ?= python3
 DEMO_DB ?= smartbill_demo
@@ -34,8 +36,13 @@ help:
 
 check-odoo:
 	@test -f "$(ODOO_SRC)/odoo-bin" || { \
-	  echo "ERROR: no Odoo 19.0 tree at ODOO_SRC=$(ODOO_SRC) (odoo-bin not found)." >&2; \
-	  echo "       Put an Odoo 19.0 Community source tree there or set ODOO_SRC; see README.rst." >&2; \
+	  echo "No Odoo tree at ODOO_SRC=$(ODOO_SRC): cloning Odoo 19.0 (shallow) from $(ODOO_GIT)"; \
+	  mkdir -p "$$(dirname "$(ODOO_SRC)")" && rm -rf "$(ODOO_SRC).part" && \
+	  timeout 1800 git clone -q --depth 1 --branch 19.0 "$(ODOO_GIT)" "$(ODOO_SRC).part" && \
+	  mv "$(ODOO_SRC).part" "$(ODOO_SRC)"; \
+	} || { \
+	  rm -rf "$(ODOO_SRC).part"; \
+	  echo "ERROR: no Odoo 19.0 tree at ODOO_SRC=$(ODOO_SRC) and it could not be fetched: clone 19.0 of $(ODOO_GIT) there, or set ODOO_SRC to a tree (README.rst)." >&2; \
 	  exit 1; }
 
 debs:

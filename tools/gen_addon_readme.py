@@ -20,6 +20,7 @@ SECTIONS = [
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),
     ("USAGE", "Usage"),
+    ("DETAILS", "In depth"),
     ("ROADMAP", "Known issues / Roadmap"),
     ("CONTRIBUTORS", "Contributors"),
 ]
