@@ -49,6 +49,14 @@ class TestConnect(FreshBooksHarness, HttpCase):
     def token_requests(self):
         return [r for r in self.sim.requests if r == ("POST", "/auth/oauth/token")]
 
+    def test_the_base_leaves_ocas_connector_backend_as_it_is(self):
+        """Another OCA connector's backend in the same database gets nothing of the
+        base: its fields and methods are a mixin the accounting backends inherit."""
+        for name in ("alert_ids", "failed_job_count", "checkpoint_ids"):
+            self.assertNotIn(name, self.env["connector.backend"]._fields)
+        self.assertIn("alert_ids", self.env["freshbooks.backend"]._fields)
+        self.assertFalse(hasattr(self.env["connector.backend"], "_update_alerts"))
+
     def test_connect_through_the_two_controllers(self):
         self.authenticate("admin", "admin")
         location, asked = self.start()

@@ -5,8 +5,10 @@ import psycopg2
 from odoo import api, fields, models, sql_db
 
 
-class ConnectorBackend(models.AbstractModel):
-    """What every connector's backend has from the base.
+class ConnectorAccountingBackend(models.AbstractModel):
+    r"""What every accounting connector's backend has from the base: a backend
+    ``_inherit``\ s this mixin (not OCA's ``connector.backend`` itself, which every other
+    connector of the database shares and which the base leaves as it is).
 
     Health alerts (``connector.alert``): a backend fills two hooks, who hears of them
     (:meth:`_alert_managers`) and its source's name (:meth:`_alert_source`), and opens
@@ -15,7 +17,9 @@ class ConnectorBackend(models.AbstractModel):
     (:meth:`_rate_budget_connect`), shared by every Odoo process and node.
     """
 
+    _name = "connector.accounting.backend"
     _inherit = "connector.backend"
+    _description = "Accounting connector backend (abstract)"
 
     alert_ids = fields.One2many(
         "connector.alert",

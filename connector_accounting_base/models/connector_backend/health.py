@@ -5,12 +5,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 
-class ConnectorBackend(models.AbstractModel):
+class ConnectorAccountingBackend(models.AbstractModel):
     """The health checks every connector shares, as alert causes
     (``{(kind, key): message}``, see ``_update_alerts``): records that keep failing, and
     jobs that wait while no job starts (the job runner is not running)."""
 
-    _inherit = "connector.backend"
+    _inherit = "connector.accounting.backend"
 
     runner_alert_minutes = fields.Integer(
         "Jobs waiting alert (minutes)",

@@ -4,7 +4,7 @@ from odoo import fields, models
 from odoo.exceptions import AccessError
 
 
-class ConnectorBackend(models.AbstractModel):
+class ConnectorAccountingBackend(models.AbstractModel):
     """A backend's sync runs, failed records and *Retry failed*, and the dashboard's
     figures of them.
 
@@ -14,7 +14,7 @@ class ConnectorBackend(models.AbstractModel):
     (:meth:`_sync_entities`) and how a run of it is queued (``_queue_<entity>``).
     """
 
-    _inherit = "connector.backend"
+    _inherit = "connector.accounting.backend"
     _sync_run_model = None
     _manager_group = None
 

@@ -17,7 +17,7 @@ from ...api import API_URL, AUTH_URL, DEFAULT_LIMIT, FreshBooksClient
 class FreshBooksBackend(models.Model):
     _name = "freshbooks.backend"
     _inherit = [
-        "connector.backend",
+        "connector.accounting.backend",
         "mail.thread",
         "mail.activity.mixin",
         "connector.vault.mixin",

@@ -38,7 +38,7 @@ class SmartBillBackend(models.Model):
     """One SmartBill company (CIF) feeding one Odoo company."""
 
     _name = "smartbill.backend"
-    _inherit = ["connector.backend", "mail.thread", "connector.job.mixin"]
+    _inherit = ["connector.accounting.backend", "mail.thread", "connector.job.mixin"]
     _description = "SmartBill Backend"
     _order = "name"
 

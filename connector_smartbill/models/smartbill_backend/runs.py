@@ -7,7 +7,7 @@ from .common import MANAGER
 
 class SmartBillBackend(models.Model):
     """A backend's sync runs are ``smartbill.sync.run`` (the mechanism is the base's:
-    ``connector.backend``'s runs); SmartBill managers may synchronise. A binding declares
+    ``connector.accounting.backend``'s runs); SmartBill managers may synchronise. A binding declares
     its entity (``_smartbill_entity``); each capability adds its own entity to
     ``_sync_entities`` and a ``_queue_<entity>(since, until, dry_run)`` method."""
 
