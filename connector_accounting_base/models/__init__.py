@@ -8,5 +8,6 @@ from . import (
     connector_reconciliation,
     connector_webhook_event,
     connector_checkpoint,
+    connector_oauth,
     ir_http,
 )

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models.freshbooks_backend import oauth
 from .common import FreshBooksHarness
 
 CALLBACK = "/freshbooks/auth/callback"
@@ -126,7 +125,7 @@ class TestConnect(FreshBooksHarness, HttpCase):
         self.assertEqual(answer.status_code, 403)
         self.assertIn("issued to another user", answer.text)
         self.authenticate("admin", "admin")
-        with patch.object(oauth, "STATE_TTL", -1):
+        with patch.object(type(self.env["freshbooks.backend"]), "_oauth_state_ttl", -1):
             location, _asked = self.start()
         _target, query = self.authorize(location)
         answer = self.callback(query)

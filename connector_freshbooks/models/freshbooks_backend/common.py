@@ -76,9 +76,6 @@ class FreshBooksBackend(models.Model):
     )
     business_id = fields.Integer("FreshBooks business id", readonly=True, copy=False)
     business_name = fields.Char(readonly=True, copy=False)
-    connected_by_id = fields.Many2one("res.users", "Connected by", readonly=True, copy=False)
-    connected_at = fields.Datetime(readonly=True, copy=False)
-    token_expires = fields.Datetime("Access token expires", readonly=True, copy=False)
     rate_limit_calls = fields.Integer(
         "Calls allowed",
         default=DEFAULT_LIMIT.calls,
