@@ -10,20 +10,16 @@ body is a form of six short fields: the base bounds it before anything reads it 
 only, a Content-Length of at most 4 KB, no chunked body, all of it within 5 seconds).
 """
 
-import logging
+from odoo import http
 
-from odoo import SUPERUSER_ID, http
-from odoo.http import request
+from odoo.addons.connector_accounting_base.controllers.webhook import ConnectorWebhookController
 
-from ..api.base import errors
-from ..api.webhooks import MAX_BODY, SIGNATURE_HEADER
+from ..api.webhooks import MAX_BODY
 
 BODY_SECONDS = 5  # a delivery is a few hundred bytes: all of it within this, or 408
 
-_logger = logging.getLogger(__name__)
 
-
-class FreshBooksWebhook(http.Controller):
+class FreshBooksWebhook(ConnectorWebhookController):
     @http.route(
         "/freshbooks/webhook/<int:backend_id>",
         type="http",
@@ -36,21 +32,4 @@ class FreshBooksWebhook(http.Controller):
         connector_body=(MAX_BODY, BODY_SECONDS),
     )
     def webhook(self, backend_id, **_form):
-        httprequest = request.httprequest
-        env = request.env(user=SUPERUSER_ID)
-        backend = env["freshbooks.backend"].browse(backend_id).exists()
-        try:
-            if not backend or not backend.account_id:
-                message = "A webhook for no FreshBooks backend of this database: refused"
-                raise errors.AuthenticationError(message)
-            if httprequest.mimetype != "application/x-www-form-urlencoded":
-                message = "A webhook that is not a form: refused"
-                raise errors.ValidationError(message)
-            pairs = list(httprequest.form.items(multi=True))
-            backend.receive_webhook(pairs, httprequest.headers.get(SIGNATURE_HEADER))
-        except (errors.AuthenticationError, errors.ValidationError) as refused:
-            _logger.warning("FreshBooks webhook to backend %s: %s", backend_id, refused)
-            return request.make_response(
-                "refused", headers=[("Content-Type", "text/plain")], status=401
-            )
-        return request.make_response("ok", headers=[("Content-Type", "text/plain")])
+        return self._webhook("freshbooks.backend", backend_id)

@@ -20,7 +20,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import read_delivery
 from ...api.base import errors
-from ...api.webhooks import VERIFY, event_of
+from ...api.webhooks import SIGNATURE_HEADER, VERIFY, event_of
 
 
 class FreshBooksBackend(models.Model):
@@ -72,14 +72,19 @@ class FreshBooksBackend(models.Model):
         )
 
     # -- a delivery -----------------------------------------------------------------------
+    def _webhook_ready(self):
+        """Whether deliveries can be checked: the business is known."""
+        return bool(self.account_id)
+
     @api.private
-    def receive_webhook(self, pairs, signed):
-        """A delivery (the form ``pairs`` in the order sent, ``signed`` its signature
-        header): checked against the verifier of the callback that covers its event (a
+    def receive_webhook(self, pairs, headers):
+        """A delivery (the form ``pairs`` in the order sent, ``headers`` the request's):
+        checked against the verifier of the callback that covers its event (a
         verifier signs only its own event or noun), then queued once per event and
         record within the replay window. Raises the API's errors (the caller answers
         401)."""
         self.ensure_one()
+        signed = headers.get(SIGNATURE_HEADER)
         body = urlencode(pairs).encode("ascii")
         webhooks = self.sudo().webhook_ids
         event = event_of(body)
