@@ -7,6 +7,8 @@ folder brings its mapper and, where it does more, its own importer."""
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector.components.mapper import mapping
 
+from ..api.base import errors
+
 DELETED = 1  # FreshBooks' vis_state of a deleted record
 
 
@@ -79,6 +81,17 @@ class FreshBooksRecordImporter(Component):
 
     def _binding(self):
         return self.binder.to_internal(self.external_id)
+
+    def _peek(self, external_id, record=None):
+        """``record``, else the record read now (None when FreshBooks has it no more:
+        the base's run then tells it gone)."""
+        if record is not None:
+            return record
+        with self._job_errors():
+            try:
+                return self.backend_adapter.read(external_id)
+            except errors.NotFoundError:
+                return None
 
 
 class FreshBooksImportMapper(AbstractComponent):

@@ -11,7 +11,6 @@ from odoo.addons.component.core import Component
 from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
-from ...api.base import errors
 from ..account_move.importer import ACTIVE, amount
 
 
@@ -30,28 +29,11 @@ class FreshBooksPaymentMapper(Component):
         }
 
 
-class FreshBooksPaymentImporter(Component):
-    _name = "freshbooks.account.payment.importer"
-    _inherit = "freshbooks.record.importer"
-    _apply_on = "freshbooks.account.payment"
-
-    def run(self, external_id, record=None, force=False):
-        """A payment from a client's credit is no money received: it is booked as the
-        credit applied (``freshbooks.credit.application``)."""
-        if record is None:
-            with self._job_errors():
-                try:
-                    record = self.backend_adapter.read(external_id)
-                except errors.NotFoundError:
-                    record = None  # the base's run tells it gone
-        if record is not None and record.get("from_credit"):
-            importer = self.component(
-                usage="record.importer", model_name="freshbooks.credit.application"
-            )
-            text = importer.run(external_id, record=record, force=force)
-            self.status = importer.status
-            return text
-        return super().run(external_id, record=record, force=force)
+class Settlement:
+    """What a payment and a credit applied share (a Python mixin of both importers): a
+    FreshBooks payment settles its invoice through ``_settle(invoice binding id)``;
+    changed in FreshBooks (its amount or date), it is settled again and the one booked
+    undone (``_undo``); deleted, it is undone and its binding removed."""
 
     def _import_dependencies(self):
         self._import_dependency(self.external_record["invoiceid"], "freshbooks.account.move")
@@ -61,20 +43,60 @@ class FreshBooksPaymentImporter(Component):
 
     def _values_for_create(self, map_record):
         values = map_record.values(for_create=True)
-        values["odoo_id"] = self._book(values["invoice_binding_id"]).id
+        values["odoo_id"] = self._settle(values["invoice_binding_id"]).id
         return values
 
     def _update_values(self, binding, map_record):
         values = super()._update_values(binding, map_record)
-        payment = binding.odoo_id
         record = self.external_record
-        booked = (Decimal(str(payment.amount)), str(payment.date))
-        if self._active() and booked != (amount(record["amount"]), str(record.get("date"))):
-            values["odoo_id"] = self._book(binding.invoice_binding_id.id).id
-            self._remove_payment(payment)
+        stated = (amount(record["amount"]), str(record.get("date")))
+        if self._active() and self._booked(binding) != stated:
+            booked = binding.odoo_id
+            values["odoo_id"] = self._settle(binding.invoice_binding_id.id).id
+            self._undo(booked)
         return values
 
-    def _book(self, invoice_binding_id):
+    def _after_import(self, binding):
+        if not self._active():
+            self._remove(binding)
+
+    def _when_gone(self):
+        binding = self._binding()
+        if binding:
+            self._remove(binding)
+        return super()._when_gone()
+
+    def _remove(self, binding):
+        """Deleted in FreshBooks: undone, with its binding."""
+        booked = binding.odoo_id
+        self.status = "gone"
+        binding.unlink()
+        self._undo(booked)
+
+
+class FreshBooksPaymentImporter(Settlement, Component):
+    _name = "freshbooks.account.payment.importer"
+    _inherit = "freshbooks.record.importer"
+    _apply_on = "freshbooks.account.payment"
+
+    def run(self, external_id, record=None, force=False):
+        """A payment from a client's credit is no money received: it is booked as the
+        credit applied (``freshbooks.credit.application``)."""
+        record = self._peek(external_id, record)
+        if record is not None and record.get("from_credit"):
+            importer = self.component(
+                usage="record.importer", model_name="freshbooks.credit.application"
+            )
+            text = importer.run(external_id, record=record, force=force)
+            self.status = importer.status
+            return text
+        return super().run(external_id, record=record, force=force)
+
+    @staticmethod
+    def _booked(binding):
+        return (Decimal(str(binding.odoo_id.amount)), str(binding.odoo_id.date))
+
+    def _settle(self, invoice_binding_id):
         """A payment of the record's amount on its invoice, reconciled with it."""
         record = self.external_record
         invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id
@@ -111,25 +133,9 @@ class FreshBooksPaymentImporter(Component):
             ._create_payments()
         )
 
-    def _after_import(self, binding):
-        if not self._active():
-            self._remove(binding)
-
-    def _when_gone(self):
-        binding = self._binding()
-        if binding:
-            self._remove(binding)
-        return super()._when_gone()
-
-    def _remove(self, binding):
-        """Deleted in FreshBooks: un-reconciled and removed, with its binding."""
-        payment = binding.odoo_id
-        self.status = "gone"
-        binding.unlink()
-        self._remove_payment(payment)
-
     @staticmethod
-    def _remove_payment(payment):
+    def _undo(payment):
+        """Reset to draft (which un-reconciles it) and removed."""
         if payment.state != "draft":
             payment.action_draft()
         payment.unlink()

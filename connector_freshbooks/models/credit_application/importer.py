@@ -12,7 +12,8 @@ from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..account_move.importer import ACTIVE, amount
+from ..account_move.importer import amount
+from ..account_payment.importer import Settlement
 
 
 class FreshBooksCreditApplicationMapper(Component):
@@ -30,47 +31,14 @@ class FreshBooksCreditApplicationMapper(Component):
         }
 
 
-class FreshBooksCreditApplicationImporter(Component):
+class FreshBooksCreditApplicationImporter(Settlement, Component):
     _name = "freshbooks.credit.application.importer"
     _inherit = "freshbooks.record.importer"
     _apply_on = "freshbooks.credit.application"
 
-    def _import_dependencies(self):
-        self._import_dependency(self.external_record["invoiceid"], "freshbooks.account.move")
-
-    def _active(self):
-        return int(self.external_record.get("vis_state") or ACTIVE) == ACTIVE
-
-    def _values_for_create(self, map_record):
-        values = map_record.values(for_create=True)
-        values["odoo_id"] = self._apply(values["invoice_binding_id"]).id
-        return values
-
-    def _update_values(self, binding, map_record):
-        values = super()._update_values(binding, map_record)
-        if self._active() and (
-            amount({"amount": binding.applied_amount}) != amount(self.external_record["amount"])
-            or str(binding.date) != str(self.external_record.get("date"))
-        ):
-            entry = binding.odoo_id
-            values["odoo_id"] = self._apply(binding.invoice_binding_id.id).id
-            self._undo(entry)
-        return values
-
-    def _after_import(self, binding):
-        if not self._active():
-            entry = binding.odoo_id
-            self.status = "gone"
-            binding.unlink()
-            self._undo(entry)
-
-    def _when_gone(self):
-        binding = self._binding()
-        if binding:
-            entry = binding.odoo_id
-            binding.unlink()
-            self._undo(entry)
-        return super()._when_gone()
+    @staticmethod
+    def _booked(binding):
+        return (amount({"amount": binding.applied_amount}), str(binding.date))
 
     # -- the booking ------------------------------------------------------------------------
     def _credit_lines(self, invoice):
@@ -107,7 +75,7 @@ class FreshBooksCreditApplicationImporter(Component):
             and line.amount_residual_currency < 0
         )
 
-    def _apply(self, invoice_binding_id):
+    def _settle(self, invoice_binding_id):
         """The credit applied to the invoice: the entry, posted and reconciled."""
         record = self.external_record
         invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id

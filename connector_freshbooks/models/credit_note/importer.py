@@ -8,7 +8,6 @@ customer payment; an overpayment credit is left to the payment that made it."""
 from odoo.addons.component.core import Component
 from odoo.addons.connector.components.mapper import mapping
 
-from ...api.base import errors
 from ..account_move.importer import ACTIVE, amount
 
 
@@ -36,12 +35,7 @@ class FreshBooksCreditNoteImporter(Component):
     _partner_key = "clientid"
 
     def run(self, external_id, record=None, force=False):
-        if record is None:
-            with self._job_errors():
-                try:
-                    record = self.backend_adapter.read(external_id)
-                except errors.NotFoundError:
-                    record = None  # the base's run tells it gone
+        record = self._peek(external_id, record)
         if record is not None and self.model._ignored(record):
             self.status = "unchanged"
             return f"{external_id}: an overpayment credit, booked with its payment."
