@@ -45,6 +45,16 @@ class FreshBooksHarness:
         cls.addClassCleanup(forget_limiters)
 
     @classmethod
+    def start_business(cls):
+        """The simulator, and the US company with the simulator's taxes (``cls.taxes``),
+        the tests' environment working in it."""
+        cls.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
+        cls.start_simulator("http://odoo.test/freshbooks/auth/callback")
+        cls.company = cls.generic_company(cls.env)
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.taxes = cls.sales_taxes(cls.company)
+
+    @classmethod
     def generic_company(cls, env):
         company = env["res.company"].search([("name", "=", "Maple Leaf Books (US)")], limit=1)
         if not company:

@@ -15,8 +15,6 @@ from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
 
 from .common import RATES, FreshBooksHarness
 
-REDIRECT = "http://odoo.test/freshbooks/auth/callback"
-
 
 def line(qty, unit, *taxes, compounded=False, name="Work"):
     values = {"name": name, "qty": qty, "unit_cost": {"amount": unit}}
@@ -32,11 +30,7 @@ class TestExact(FreshBooksHarness, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
-        cls.start_simulator(REDIRECT)
-        cls.company = cls.generic_company(cls.env)
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
-        cls.taxes = cls.sales_taxes(cls.company)
+        cls.start_business()
         cls.taxes["ST"] = cls.taxes["GST"].copy({"name": "ST 6.25%", "amount": 6.25})
         cls.taxes["ZR"] = cls.taxes["GST"].copy({"name": "ZR 0%", "amount": 0.0})
         cls.backend = cls.connected_backend(cls.company)

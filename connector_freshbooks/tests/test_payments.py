@@ -12,19 +12,13 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import FreshBooksHarness
 
-REDIRECT = "http://odoo.test/freshbooks/auth/callback"
-
 
 @tagged("post_install", "-at_install")
 class TestPayments(FreshBooksHarness, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
-        cls.start_simulator(REDIRECT)
-        cls.company = cls.generic_company(cls.env)
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
-        cls.taxes = cls.sales_taxes(cls.company)
+        cls.start_business()
         cls.cash = cls.env["account.journal"].create(
             {"name": "Cash", "code": "CSH", "type": "cash", "company_id": cls.company.id}
         )

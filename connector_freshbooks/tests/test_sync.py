@@ -18,19 +18,13 @@ from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
 from ..models.freshbooks_binding.backend import EASTERN, eastern_minus
 from .common import FreshBooksHarness, compute_totals, money, settle
 
-REDIRECT = "http://odoo.test/freshbooks/auth/callback"
-
 
 @tagged("post_install", "-at_install")
 class TestSync(FreshBooksHarness, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("web.base.url", "http://odoo.test")
-        cls.start_simulator(REDIRECT)
-        cls.company = cls.generic_company(cls.env)
-        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
-        cls.taxes = cls.sales_taxes(cls.company)
+        cls.start_business()
         # Odoo rounds each line's tax, FreshBooks each tax of an invoice once
         cls.company.tax_calculation_rounding_method = "round_per_line"
         cls.backend = cls.connected_backend(cls.company)

@@ -66,6 +66,20 @@ class Settlement:
             self._remove(binding)
         return super()._when_gone()
 
+    def _posted_invoice(self, invoice_binding_id):
+        """The invoice the payment settles, which must be posted in Odoo."""
+        invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id
+        if invoice.state != "posted":
+            raise InvalidRecordError(
+                self.env._(
+                    "FreshBooks payment %(payment)s settles invoice %(invoice)s, which is not "
+                    "posted in Odoo (a draft or cancelled in FreshBooks).",
+                    payment=self.external_id,
+                    invoice=invoice.name,
+                )
+            )
+        return invoice
+
     def _remove(self, binding):
         """Deleted in FreshBooks: undone, with its binding."""
         booked = binding.odoo_id
@@ -99,16 +113,7 @@ class FreshBooksPaymentImporter(Settlement, Component):
     def _settle(self, invoice_binding_id):
         """A payment of the record's amount on its invoice, reconciled with it."""
         record = self.external_record
-        invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id
-        if invoice.state != "posted":
-            raise InvalidRecordError(
-                self.env._(
-                    "FreshBooks payment %(payment)s is on invoice %(invoice)s, which is not "
-                    "posted in Odoo (a draft or cancelled in FreshBooks).",
-                    payment=self.external_id,
-                    invoice=invoice.name,
-                )
-            )
+        invoice = self._posted_invoice(invoice_binding_id)
         backend = self.backend_record
         if invoice.currency_id != invoice.company_id.currency_id:
             backend._check_rate(

@@ -78,16 +78,7 @@ class FreshBooksCreditApplicationImporter(Settlement, Component):
     def _settle(self, invoice_binding_id):
         """The credit applied to the invoice: the entry, posted and reconciled."""
         record = self.external_record
-        invoice = self.env["freshbooks.account.move"].browse(invoice_binding_id).odoo_id
-        if invoice.state != "posted":
-            raise InvalidRecordError(
-                self.env._(
-                    "FreshBooks payment %(payment)s applies a credit to invoice %(invoice)s, "
-                    "which is not posted in Odoo.",
-                    payment=self.external_id,
-                    invoice=invoice.name,
-                )
-            )
+        invoice = self._posted_invoice(invoice_binding_id)
         credit_lines = self._credit_lines(invoice)
         receivable = invoice.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
