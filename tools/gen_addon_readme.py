@@ -55,6 +55,20 @@ def build(addon):
     return "\n".join(parts)
 
 
+def rst_problem(text):
+    """What docutils refuses in ``text`` (Odoo renders each addon's README with it and
+    fails to load a module whose README it cannot), or None."""
+    import docutils.core
+
+    try:
+        docutils.core.publish_string(
+            text, writer_name="html", settings_overrides={"halt_level": 2, "report_level": 5}
+        )
+    except Exception as err:  # noqa: BLE001 - docutils' errors are of many classes
+        return str(err).splitlines()[0]
+    return None
+
+
 def main():
     stale = []
     for addon in ADDONS:
@@ -62,9 +76,12 @@ def main():
         if "--check" not in sys.argv:
             target.write_text(text)
         elif not target.exists() or target.read_text() != text:
-            stale.append(addon.name)
-    for name in stale:
-        print(f"{name}/README.rst is out of date: run tools/gen_addon_readme.py")
+            stale.append(f"{addon.name}/README.rst is out of date: run tools/gen_addon_readme.py")
+        problem = rst_problem(text)
+        if problem:
+            stale.append(f"{addon.name}/README.rst is not valid reStructuredText: {problem}")
+    for line in stale:
+        print(line)
     return 1 if stale else 0
 
 

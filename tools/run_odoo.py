@@ -205,10 +205,24 @@ def cmd_test(args):
         0: "from the connector before the base, intact",
         upgrade_check.NOT_RUN: "NOT RUN (the commit before the base is not in this clone)",
     }.get(upgrade, "FAILED")
-    (Path(sys.prefix) / "odoo-test.summary").write_text(summary + "\n")
     reasons += [f"smartbill_import: {problem}" for problem in cli_problems]
     if upgrade not in (0, upgrade_check.NOT_RUN):
         reasons.append("the upgrade check failed")
+    upgrade_freshbooks = subprocess.call(
+        [
+            sys.executable,
+            str(REPO / "tools" / "upgrade_check_freshbooks.py"),
+            "--db",
+            f"{args.db}_fb_upgrade",
+        ]
+    )
+    summary += "\nupgrade freshbooks: " + {
+        0: "from the main before this round, intact",
+        upgrade_check.NOT_RUN: "NOT RUN (that commit is not in this clone)",
+    }.get(upgrade_freshbooks, "FAILED")
+    if upgrade_freshbooks not in (0, upgrade_check.NOT_RUN):
+        reasons.append("the FreshBooks upgrade check failed")
+    (Path(sys.prefix) / "odoo-test.summary").write_text(summary + "\n")
     for reason in reasons:
         print(f"FAILED: {reason}")
     print(summary)

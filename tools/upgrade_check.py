@@ -32,11 +32,11 @@ BINDINGS = (
 )
 
 
-def have_old_commit():
-    """Whether this clone holds ``UPGRADE_FROM``; a shallow clone is deepened first."""
+def have_old_commit(commit=UPGRADE_FROM):
+    """Whether this clone holds ``commit``; a shallow clone is deepened first."""
 
     def present():
-        check = ["git", "-C", str(REPO), "cat-file", "-e", f"{UPGRADE_FROM}^{{commit}}"]
+        check = ["git", "-C", str(REPO), "cat-file", "-e", f"{commit}^{{commit}}"]
         return subprocess.run(check, capture_output=True, check=False).returncode == 0
 
     if not present():
@@ -48,13 +48,13 @@ def have_old_commit():
     return present()
 
 
-def old_tree():
-    """The addons of ``UPGRADE_FROM``, extracted once under the virtualenv."""
-    target = Path(sys.prefix) / f"upgrade-from-{UPGRADE_FROM}"
-    if not (target / "connector_smartbill" / "__manifest__.py").exists():
+def old_tree(commit=UPGRADE_FROM, paths=("connector_smartbill", "tests")):
+    """``paths`` of ``commit``, extracted once under the virtualenv."""
+    target = Path(sys.prefix) / f"upgrade-from-{commit}"
+    if not (target / paths[0]).exists():
         target.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(
-            ["git", "-C", str(REPO), "archive", UPGRADE_FROM, "connector_smartbill", "tests"],
+            ["git", "-C", str(REPO), "archive", commit, *paths],
             capture_output=True,
             check=True,
         ).stdout
