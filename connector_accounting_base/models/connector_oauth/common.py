@@ -58,6 +58,16 @@ class ConnectorOAuthMixin(models.AbstractModel):
     connected_by_id = fields.Many2one("res.users", "Connected by", readonly=True, copy=False)
     connected_at = fields.Datetime(readonly=True, copy=False)
     token_expires = fields.Datetime("Access token expires", readonly=True, copy=False)
+    redirect_uri = fields.Char(
+        "Redirect URI",
+        compute="_compute_redirect_uri",
+        help="Register this address with the app at the source: it sends the manager back "
+        "here after Connect.",
+    )
+
+    def _compute_redirect_uri(self):
+        for backend in self:
+            backend.redirect_uri = backend._redirect_uri()
 
     # -- the source's hooks ----------------------------------------------------------------
     def _oauth_client(self):
