@@ -70,6 +70,8 @@ class FreshBooksClient(client.BaseClient):
 
     def _error_for(self, response, body):
         status = response.status_code
+        if status == 204:  # no content: a callback deleted
+            return None
         if status < 400:
             return None if isinstance(body, dict) else self.unparseable(response)
         message = _messages(body) or f"FreshBooks answered {status}"
@@ -193,6 +195,10 @@ class FreshBooksClient(client.BaseClient):
         body = {"callback": {"resend": True}}
         path = f"{self._callbacks()}/{int(callback_id)}"
         return self.request(path, method="PUT", json=body)[1]["response"]["result"]["callback"]
+
+    def delete_webhook(self, callback_id):
+        """Delete the callback ``callback_id`` at FreshBooks (it answers 204)."""
+        self.request(f"{self._callbacks()}/{int(callback_id)}", method="DELETE")
 
     def webhooks(self):
         """The business's callbacks (``callbackid``, ``event``, ``uri``, ``verified``)."""

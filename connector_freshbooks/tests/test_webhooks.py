@@ -157,6 +157,19 @@ class TestWebhooks(WebhookCase):
         run_stored_jobs(self.env, "root.freshbooks")
         self.assertEqual(binding.state, "cancel")
 
+    def test_registering_again_replaces_callbacks_that_point_elsewhere(self):
+        self.register()
+        # a callback at FreshBooks that this database does not know (an old copy's)
+        stray = self.sim.register("invoice", "https://old-copy.example.com/freshbooks/webhook/1")
+        self.sim.deliveries.clear()
+        with self.allow_requests(all_requests=True):
+            action = self.backend.action_register_webhooks()
+        self.assertNotIn(stray["callbackid"], self.sim.callbacks)
+        self.assertEqual(len(self.sim.callbacks), 4)
+        self.assertEqual({c["uri"] for c in self.sim.callbacks.values()}, {self.uri})
+        self.assertIn("0 registered", action["params"]["message"])
+        self.assertIn("1 callbacks pointing elsewhere deleted", action["params"]["message"])
+
     def test_a_missed_webhook_is_caught_by_the_poll(self):
         self.env["freshbooks.backend"]._cron_poll()
         run_stored_jobs(self.env, "root.freshbooks")

@@ -40,18 +40,26 @@ class FreshBooksBackend(models.Model):
         return f"{base.rstrip('/')}/freshbooks/webhook/{self.id}"
 
     def action_register_webhooks(self):
-        """A callback per noun at FreshBooks, pointing at this database (the ones
-        registered before are kept if they point here, else replaced)."""
+        """A callback per noun at FreshBooks, pointing at this database: the ones kept
+        here for this address stay; FreshBooks' callbacks of these nouns that point
+        elsewhere (an old address, a copy of the database) or that this database does not
+        know are deleted at FreshBooks and here, then the missing ones registered."""
         self._check_manager()
+        counts = {"registered": 0, "replaced": 0}
         for backend in self:
             client = backend._api_client()
             uri = backend._webhook_uri()
+            nouns = backend._nouns()
             with job_errors("FreshBooks"):
-                for noun in backend._nouns():
-                    current = backend.webhook_ids.filtered(
-                        lambda w, n=noun, u=uri: w.event == n and w.uri == u
-                    )
-                    if current:
+                ours = backend.webhook_ids.filtered(lambda w, u=uri: w.uri == u)
+                known = set(ours.mapped("callback_id"))
+                for callback in client.webhooks():
+                    if callback.get("event") in nouns and int(callback["callbackid"]) not in known:
+                        client.delete_webhook(callback["callbackid"])
+                        counts["replaced"] += 1
+                (backend.webhook_ids - ours).sudo().unlink()
+                for noun in nouns:
+                    if ours.filtered(lambda w, n=noun: w.event == n):
                         continue
                     callback = client.register_webhook(noun, uri)
                     webhook = (
@@ -67,8 +75,13 @@ class FreshBooksBackend(models.Model):
                         )
                     )
                     backend._queue_confirmation(webhook, eta=5)
+                    counts["registered"] += 1
         return self._notify_queued(
-            self.env._("Webhooks registered: FreshBooks now sends their verifiers.")
+            self.env._(
+                "Webhooks: %(registered)s registered (FreshBooks now sends their verifiers), "
+                "%(replaced)s callbacks pointing elsewhere deleted at FreshBooks.",
+                **counts,
+            )
         )
 
     # -- a delivery -----------------------------------------------------------------------
