@@ -22,7 +22,8 @@ class ConnectorWebhookController(http.Controller):
     def _webhook(self, model, backend_id, mimetype=FORM):
         httprequest = request.httprequest
         backends = request.env(user=SUPERUSER_ID)[model]
-        backend = backends.browse(backend_id).exists()
+        # an id past PostgreSQL's integers is no backend (not a database error)
+        backend = backends.browse(backend_id).exists() if 0 < backend_id < 2**31 else backends
         source = backends._alert_source()
         try:
             if not backend or not backend._webhook_ready():

@@ -145,6 +145,14 @@ class TestHostile(WebhookCase):
         self.assertFalse([line for line in lines if "extra_field" in line or "xxxx" in line])
         self.assertLess(max(map(len, lines)), 300)
 
+    def test_a_backend_id_past_any_integer_is_no_backend(self):
+        form = self.sim._form("invoice.update", 1)
+        with self.allow_requests(all_requests=True):
+            answer = requests.post(
+                f"{self.base_url()}/freshbooks/webhook/{'9' * 30}", data=form, timeout=10
+            )
+        self.assertEqual(answer.status_code, 401)
+
     def test_oauth_parameters_are_parsed_strictly(self):
         self.authenticate("admin", "admin")
         for query in ({"backend_id": "²"}, {"backend_id": "1" * 40}, {"backend_id": "-1"}):
