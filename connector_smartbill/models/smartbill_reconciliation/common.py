@@ -39,7 +39,9 @@ class SmartBillReconciliation(models.Model):
         "smartbill.backend", required=True, readonly=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
     direction = fields.Selection(
         [("sale", "Issued"), ("purchase", "Received")], readonly=True, index=True
     )
