@@ -18,14 +18,19 @@ REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"
 SCOPES = ["user:profile:read", "user:clients:read", "user:invoices:read", "user:payments:read"]
 
 
-@pytest.fixture
-def sim(monkeypatch):
-    data = generate("demo", seed=5)
+def sdk_pointed_at(monkeypatch, preset):
+    """The simulator serving ``preset``, the official SDK pointed at it."""
+    data = generate(preset, seed=5)
     data.redirect_uris.append(REDIRECT)
     with FreshBooksSim(data) as server:
         monkeypatch.setenv("FRESHBOOKS_API_URL", server.url)
         monkeypatch.setenv("FRESHBOOKS_AUTH_URL", server.url)
         yield server
+
+
+@pytest.fixture
+def sim(monkeypatch):
+    yield from sdk_pointed_at(monkeypatch, "demo")
 
 
 def authorize(sim, state="s-1", scopes=SCOPES):

@@ -9,8 +9,8 @@ import requests
 from freshbooks import Client, FilterBuilder
 from freshbooks.errors import FreshBooksError
 
-from tests.freshbooks_sim import EASTERN, FreshBooksSim, Receiver, generate
-from tests.test_freshbooks_sim import REDIRECT, authorize
+from tests.freshbooks_sim import EASTERN, Receiver
+from tests.test_freshbooks_sim import REDIRECT, authorize, sdk_pointed_at
 
 ACCOUNT = "zDmNq"
 ALL_SCOPES = [
@@ -22,12 +22,7 @@ ALL_SCOPES = [
 
 @pytest.fixture
 def sim(monkeypatch):
-    data = generate("tiny", seed=5)
-    data.redirect_uris.append(REDIRECT)
-    with FreshBooksSim(data) as server:
-        monkeypatch.setenv("FRESHBOOKS_API_URL", server.url)
-        monkeypatch.setenv("FRESHBOOKS_AUTH_URL", server.url)
-        yield server
+    yield from sdk_pointed_at(monkeypatch, "tiny")
 
 
 def sdk_for(sim, scopes=ALL_SCOPES):
