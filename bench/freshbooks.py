@@ -50,9 +50,7 @@ def api_calls(sim, since):
 def run_phase(registry, backend_id, sim, sampler, name, start):
     """Queue a phase with ``start(backend)``, wait for its jobs; its figures."""
     first_call, rejected = len(sim.requests), sim.rejected
-    seconds, counts = timed_phase(
-        registry, ("freshbooks.backend", backend_id), start, "freshbooks.sync.run"
-    )
+    seconds, counts = timed_phase(registry, ("freshbooks.backend", backend_id), start)
     return {
         "phase": name,
         "seconds": seconds,

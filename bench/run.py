@@ -161,18 +161,18 @@ def api_calls(sim, dataset):
     return v1.calls, v3.calls, v1.blocks + v3.blocks + v1.rejected + v3.rejected
 
 
-def timed_phase(registry, backend, start, runs_model="smartbill.sync.run"):
+def timed_phase(registry, backend, start):
     """Queue a phase with ``start(backend)`` (a record of ``backend``: model, id), wait
     for its jobs: its seconds, the counts summed from its sync runs and their jobs."""
     with registry.cursor() as cr:
         env = superuser_env(cr)
-        first_run = env[runs_model].search([], order="id desc", limit=1).id or 0
+        first_run = env["connector.sync.run"].search([], order="id desc", limit=1).id or 0
         started = time.monotonic()
         start(env[backend[0]].browse(backend[1]))
     wait_jobs(registry)
     seconds = time.monotonic() - started
     with registry.cursor() as cr:
-        runs = superuser_env(cr)[runs_model].search([("id", ">", first_run)])
+        runs = superuser_env(cr)["connector.sync.run"].search([("id", ">", first_run)])
         runs.refresh_from_jobs()
         counts = {
             count: sum(runs.mapped(f"{count}_count"))

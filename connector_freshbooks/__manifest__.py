@@ -4,7 +4,7 @@
     "name": "FreshBooks Connector",
     "summary": "FreshBooks (OAuth 2.0) into Odoo: clients, invoices and payments by webhooks "
     "and polling",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.3.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
@@ -20,7 +20,6 @@
         "models/freshbooks_backend/views.xml",
         "data/queue_job_data.xml",
         "models/freshbooks_sync_run/ir.model.access.csv",
-        "models/freshbooks_sync_run/data.xml",
         "models/freshbooks_sync_run/views.xml",
         "models/freshbooks_binding/data.xml",
         "models/freshbooks_tax_map/ir.model.access.csv",

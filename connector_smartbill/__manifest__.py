@@ -3,7 +3,7 @@
 {
     "name": "SmartBill Connector",
     "summary": "Mirror SmartBill (Romania) invoices, partners, products and payments into Odoo",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Connector",
     "website": "https://github.com/OCA/connector-smartbill",
     "author": "connector_smartbill contributors, Odoo Community Association (OCA)",
@@ -18,7 +18,6 @@
         "models/smartbill_backend/data.xml",
         "models/smartbill_backend/views.xml",
         "models/smartbill_sync_run/ir.model.access.csv",
-        "models/smartbill_sync_run/data.xml",
         "models/smartbill_sync_run/views.xml",
         "models/smartbill_binding/data.xml",
         "models/smartbill_tax_map/ir.model.access.csv",
@@ -59,7 +58,6 @@
         "models/smartbill_reconciliation/report.xml",
         "models/smartbill_dashboard/views.xml",
         "models/smartbill_alert/ir.model.access.csv",
-        "models/smartbill_alert/data.xml",
         "models/smartbill_alert/views.xml",
     ],
     "assets": {

@@ -108,7 +108,7 @@ def sync(registry, backend_id, *entities, **window):
     Returns the seconds spent and the runs' figures, as Odoo shows them."""
     with registry.cursor() as cr:
         env = superuser_env(cr)
-        cr.execute("SELECT COALESCE(MAX(id), 0) FROM smartbill_sync_run")
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM connector_sync_run")
         last_run = cr.fetchone()[0]
         backend = env["smartbill.backend"].browse(backend_id)
         if entities == ("master",):
@@ -118,7 +118,7 @@ def sync(registry, backend_id, *entities, **window):
                 backend._queue_sync(entity, **window)
     seconds = run_jobs(registry, superuser_env)
     with registry.cursor() as cr:
-        runs = superuser_env(cr)["smartbill.sync.run"].search([("id", ">", last_run)], order="id")
+        runs = superuser_env(cr)["connector.sync.run"].search([("id", ">", last_run)], order="id")
         runs.refresh_from_jobs()
         labels = dict(runs._selection_entity())
         rows = [
@@ -372,7 +372,7 @@ def main():
             print(f"  {row}")
         ok = ok and not different
         with registry.cursor() as cr:
-            running = superuser_env(cr)["smartbill.sync.run"].search_count(
+            running = superuser_env(cr)["connector.sync.run"].search_count(
                 [("state", "=", "running")]
             )
         print(f"Sync runs left running: {running}")

@@ -115,12 +115,12 @@ def run_step(registry, backend_id, action):
     """``action(backend)`` in a transaction, then the jobs it queued, then the runs
     closed as the cron closes them: the seconds spent and the new runs' rows."""
     with registry.cursor() as cr:
-        cr.execute("SELECT COALESCE(MAX(id), 0) FROM freshbooks_sync_run")
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM connector_sync_run")
         last_run = cr.fetchone()[0]
         action(superuser_env(cr)["freshbooks.backend"].browse(backend_id))
     seconds = run_jobs(registry, superuser_env, channel=CHANNEL)
     with registry.cursor() as cr:
-        runs = superuser_env(cr)["freshbooks.sync.run"].search([("id", ">", last_run)], order="id")
+        runs = superuser_env(cr)["connector.sync.run"].search([("id", ">", last_run)], order="id")
         runs.refresh_from_jobs()
         rows = [
             {
@@ -270,7 +270,7 @@ def reconciliation(registry, backend_id):
             )
         for row in different:
             print(f"  {row.display_name}: {row.difference_count} differences")
-        running = env["freshbooks.sync.run"].search_count([("state", "=", "running")])
+        running = env["connector.sync.run"].search_count([("state", "=", "running")])
     print(f"Sync runs left running: {running}")
     return bool(rows) and not different and not running
 

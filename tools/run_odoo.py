@@ -202,8 +202,8 @@ def cmd_test(args):
         [sys.executable, str(REPO / "tools" / "upgrade_check.py"), "--db", f"{args.db}_upgrade"]
     )
     summary += "\nupgrade: " + {
-        0: "from the connector before the base, intact",
-        upgrade_check.NOT_RUN: "NOT RUN (the commit before the base is not in this clone)",
+        0: "from the connector before the base and from the main before shared runs, intact",
+        upgrade_check.NOT_RUN: "NOT RUN (a commit to upgrade from is not in this clone)",
     }.get(upgrade, "FAILED")
     reasons += [f"smartbill_import: {problem}" for problem in cli_problems]
     if upgrade not in (0, upgrade_check.NOT_RUN):

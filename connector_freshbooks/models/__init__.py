@@ -1,5 +1,4 @@
 from . import freshbooks_backend
-from . import queue_job
 from . import freshbooks_sync_run
 from . import freshbooks_binding
 from . import freshbooks_tax_map

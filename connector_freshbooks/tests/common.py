@@ -135,7 +135,7 @@ class FreshBooksHarness:
     def sync(self, since=None):
         """A poll of each entity (from the day ``since``, else its checkpoint), its jobs
         run, its runs closed: the runs."""
-        runs = self.env["freshbooks.sync.run"]
+        runs = self.env["connector.sync.run"]
         for entity in self.backend._sync_entities():
             runs |= self.backend._queue_poll(entity, since=since)
         run_stored_jobs(self.env, "root.freshbooks")

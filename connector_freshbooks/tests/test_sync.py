@@ -311,13 +311,13 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.backend.check_health()
         alerts = self.backend.alert_ids
         self.assertEqual(alerts.mapped("kind"), ["webhooks"])
-        polls = self.env["freshbooks.sync.run"].search([("backend_id", "=", self.backend.id)])
+        polls = self.env["connector.sync.run"].search(self.backend._runs_domain())
         changes = sum(polls.mapped("created_count")) + sum(polls.mapped("updated_count"))
         self.assertIn(f"polling found {changes} changes and no webhook came", alerts.message)
         # every poll of clients failing for three hours: stale
         three_hours_ago = fields.Datetime.now() - timedelta(hours=3)
-        self.env["freshbooks.sync.run"].search(
-            [("backend_id", "=", self.backend.id), ("entity", "=", "clients")]
+        self.env["connector.sync.run"].search(
+            [*self.backend._runs_domain(), ("entity", "=", "clients")]
         ).write({"state": "failed", "started": three_hours_ago})
         self.backend.check_health()
         self.assertEqual(sorted(self.backend.alert_ids.mapped("kind")), ["stale", "webhooks"])

@@ -125,8 +125,8 @@ class TestWebhooks(WebhookCase):
             [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice["id"]))]
         )
         self.assertEqual(f"{move.amount_total:.2f}", invoice["amount"]["amount"])
-        run = self.env["freshbooks.sync.run"].search(
-            [("backend_id", "=", self.backend.id), ("source", "=", "webhook")]
+        run = self.env["connector.sync.run"].search(
+            [*self.backend._runs_domain(), ("source", "=", "webhook")]
         )
         run.refresh_from_jobs()
         self.assertEqual((run.entity, run.state, run.created_count), ("invoices", "done", 1))
@@ -173,14 +173,14 @@ class TestWebhooks(WebhookCase):
     def test_a_missed_webhook_is_caught_by_the_poll(self):
         self.env["freshbooks.backend"]._cron_poll()
         run_stored_jobs(self.env, "root.freshbooks")
-        self.env["freshbooks.sync.run"]._cron_refresh()
+        self.env["connector.sync.run"]._cron_refresh()
         invoice = next(i for i in self.sim.data.invoices.values() if i["status"] == 1)
         self.sim.deliveries.clear()
         self.sim.change("invoice", invoice["id"], notify=False, status=2, v3_status="sent")
         self.assertFalse(self.sim.deliveries)
         self.env["freshbooks.backend"]._cron_poll()
         run_stored_jobs(self.env, "root.freshbooks")
-        runs = self.env["freshbooks.sync.run"].search([("backend_id", "=", self.backend.id)])
+        runs = self.env["connector.sync.run"].search(self.backend._runs_domain())
         runs._cron_refresh()
         binding = self.env["freshbooks.account.move"].search(
             [("backend_id", "=", self.backend.id), ("external_id", "=", str(invoice["id"]))]

@@ -1,6 +1,5 @@
-from . import queue_job
-from . import smartbill_sync_run
 from . import smartbill_backend
+from . import smartbill_sync_run
 from . import smartbill_binding
 from . import smartbill_tax_map
 from . import smartbill_uom_map

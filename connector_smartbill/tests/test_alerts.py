@@ -95,9 +95,7 @@ class TestHealthAlerts(MasterDataCase):
         self.assertEqual(alert.state, "closed")
 
     def test_an_import_without_success_for_too_long(self):
-        run = self.env["smartbill.sync.run"].create(
-            {"backend_id": self.backend.id, "entity": "partners", "source": "v3"}
-        )
+        run = self.backend._new_run("partners", "v3")
         long_ago = fields.Datetime.now() - timedelta(hours=30)
         run.write({"state": "done", "started": long_ago, "finished": long_ago})
         self.backend.check_health()
@@ -105,9 +103,9 @@ class TestHealthAlerts(MasterDataCase):
         self.assertEqual((alert.state, alert.key), ("open", "partners"))
         self.assertIn("alert after 26 hours", alert.message)
         self.assertFalse(self.alerts("stale").filtered(lambda a: a.key == "products"))
-        self.env["smartbill.sync.run"].create(
-            {"backend_id": self.backend.id, "entity": "partners", "source": "v3"}
-        ).write({"state": "done", "finished": fields.Datetime.now()})
+        self.backend._new_run("partners", "v3").write(
+            {"state": "done", "finished": fields.Datetime.now()}
+        )
         self.backend.check_health()
         self.assertEqual(alert.state, "closed")
 

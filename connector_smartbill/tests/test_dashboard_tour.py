@@ -59,7 +59,7 @@ class TestDashboardTour(MasterDataCase, HttpCase):
             "smartbill_import_now",
             login="admin",
         )
-        run = self.env["smartbill.sync.run"].search([("backend_id", "=", self.backend.id)])
+        run = self.env["connector.sync.run"].search(self.backend._runs_domain())
         self.assertEqual((run.entity, run.state), ("partners", "running"))
         self.run_stored_jobs()
         run.refresh_from_jobs()

@@ -29,14 +29,14 @@ from .test_invoices import RomanianCompanyCase
 
 class RunsMixin:
     def runs(self, entity):
-        return self.env["smartbill.sync.run"].search(
-            [("backend_id", "=", self.backend.id), ("entity", "=", entity)], order="id"
+        return self.env["connector.sync.run"].search(
+            [*self.backend._runs_domain(), ("entity", "=", entity)], order="id"
         )
 
     def finish(self):
         """Run every queued job, then close the runs as the cron does."""
         self.run_stored_jobs()
-        self.env["smartbill.sync.run"]._cron_refresh()
+        self.env["connector.sync.run"]._cron_refresh()
 
     def secrets_in(self, text):
         secrets = (self.dataset.v1_token, self.dataset.v3_token)
@@ -99,7 +99,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         )
         action = wizard.action_run()
         self.finish()
-        dry = self.env["smartbill.sync.run"].search(
+        dry = self.env["connector.sync.run"].search(
             action["domain"] + [("entity", "=", "partners")]
         )
         self.assertTrue(dry.dry_run)
@@ -123,7 +123,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.sim.inject("429", "/tax", times=1, seconds=0.2)
         self.backend.action_import_master_data()
         self.finish()
-        runs = self.env["smartbill.sync.run"].search([("backend_id", "=", self.backend.id)])
+        runs = self.env["connector.sync.run"].search(self.backend._runs_domain())
         self.assertEqual(set(runs.mapped("state")), {"done"})
         self.assertEqual(self.runs("partners").created_count, self.partner_total)
         for token in (self.dataset.v1_token, self.dataset.v3_token):
@@ -163,7 +163,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         posted = self.backend.message_ids[: len(self.backend.message_ids) - messages]
         self.assertEqual(len(posted), 1)
         self.assertIn("1 of 1 records failed", posted.body)
-        self.env["smartbill.sync.run"]._cron_refresh()
+        self.env["connector.sync.run"]._cron_refresh()
         self.assertEqual(len(self.backend.message_ids), messages + 1)
 
         forget_limiters()  # the block is over
@@ -214,13 +214,13 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.backend.action_import_master_data()
         with mute_logger("odoo.addons.queue_job"):
             self.finish()
-        jobs = self.env["queue.job"].search([("smartbill_run_id.backend_id", "=", self.backend.id)])
+        jobs = self.env["queue.job"].search([("connector_run_id.res_id", "=", self.backend.id)])
         self.assertGreater(len(jobs), 5)
         self.assertIn("failed", jobs.mapped("state"))
         for job in jobs:
             for name in ("func_string", "args", "kwargs", "result", "exc_message", "exc_info"):
                 self.assertEqual(self.secrets_in(str(job[name])), [], f"{name} of {job.name}")
-        for run in self.env["smartbill.sync.run"].search([]):
+        for run in self.env["connector.sync.run"].search([]):
             self.assertEqual(self.secrets_in(str(run.read([])[0])), [])
         for message in self.backend.message_ids:
             self.assertEqual(self.secrets_in(message.body), [])
@@ -239,7 +239,7 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
                 ],
             }
         )
-        runs = self.env["smartbill.sync.run"].with_user(user)
+        runs = self.env["connector.sync.run"].with_user(user)
         self.assertFalse(runs.search([]))
         self.assertFalse(self.env["smartbill.backend"].with_user(user).search([]))
         with self.assertRaises(AccessError):
@@ -379,7 +379,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual(
             (run.state, run.created_count, run.failed_count), ("done", len(documents), 0)
         )
-        jobs = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
+        jobs = self.env["queue.job"].search([("connector_run_id", "=", run.id)])
         # the folder's new files: each page's job downloads, stores and imports them
         pages = jobs.filtered(lambda job: job.method_name == "import_efactura_files")
         self.assertEqual(len(pages), math.ceil(len(documents) / PAGE_SIZE))
@@ -414,7 +414,7 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.backend.action_import_efactura()
         self.finish()
         run = self.backend._queue_sync("payments")
-        pages = self.env["queue.job"].search([("smartbill_run_id", "=", run.id)])
+        pages = self.env["queue.job"].search([("connector_run_id", "=", run.id)])
         first = min(pages, key=lambda job: (job.priority, job.id))
         invoices = sum(len(job.records) for job in pages)
         self.assertGreater(len(first.records), 1)
@@ -483,8 +483,8 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
             self.assertFalse(documents.move_id, name)
         self.assertEqual(self.snapshot(), before)
         self.assertEqual(self.backend.failed_document_count, len(bad))
-        refused = self.env["smartbill.sync.run.failure"].search(
-            [("backend_id", "=", self.backend.id), ("state", "=", "refused")]
+        refused = self.env["connector.sync.run.failure"].search(
+            [*self.backend._runs_domain(), ("state", "=", "refused")]
         )
         # the files that could not be read at all failed when stored, without a job
         unread = {"malformed.xml", "bomb.xml"}

@@ -57,7 +57,7 @@ class RomanianBackendCase(TransactionCase):
         records) is in words, never a raw database error."""
         reasons = [
             *self.env["smartbill.document"].search([]).mapped("message"),
-            *self.env["smartbill.sync.run.failure"].search([]).mapped("message"),
+            *self.env["connector.sync.run.failure"].search([]).mapped("message"),
             *(
                 message
                 for binding in self.env["smartbill.account.move"].search([])

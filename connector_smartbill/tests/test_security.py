@@ -158,7 +158,7 @@ class TestRpc(HttpCase):
                 ("odoo.exceptions.AccessError", "odoo.exceptions.MissingError"),
                 f"{model}.{method}",
             )
-        self.assertFalse(self.env["smartbill.sync.run"].search([("backend_id", "=", backend.id)]))
+        self.assertFalse(self.env["connector.sync.run"].search(backend._runs_domain()))
 
     def test_a_manager_may(self):
         manager = new_test_user(

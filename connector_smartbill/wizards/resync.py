@@ -61,7 +61,7 @@ class SmartBillResyncWizard(models.TransientModel):
     def action_run(self):
         self.ensure_one()
         until = self.date_to if self.mode == "period" else None
-        runs = self.env["smartbill.sync.run"]
+        runs = self.env["connector.sync.run"]
         for entity in self._entities():
             runs |= self.backend_id._queue_sync(
                 entity, since=self.date_from, until=until, dry_run=self.dry_run
@@ -69,7 +69,7 @@ class SmartBillResyncWizard(models.TransientModel):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Dry run") if self.dry_run else self.env._("Re-sync"),
-            "res_model": "smartbill.sync.run",
+            "res_model": "connector.sync.run",
             "view_mode": "list,form",
             "domain": [("id", "in", runs.ids)],
         }

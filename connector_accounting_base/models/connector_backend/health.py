@@ -51,9 +51,9 @@ class ConnectorAccountingBackend(models.AbstractModel):
         return None
 
     def _failing_causes(self):
-        failures = self.env[self.env[self._sync_run_model]._failure_model].search(
+        failures = self.env["connector.sync.run.failure"].search(
             [
-                ("backend_id", "=", self.id),
+                *self._runs_domain(),
                 ("state", "=", "failed"),
                 ("tries", ">=", self.failing_alert_tries),
             ]

@@ -8,14 +8,16 @@ class ConnectorAccountingBackend(models.AbstractModel):
     """A backend's sync runs, failed records and *Retry failed*, and the dashboard's
     figures of them.
 
-    A connector names its run model (``_sync_run_model``, a
-    ``connector.sync.run.mixin``) and the group that may synchronise
-    (``_manager_group``); each of its capabilities says what it syncs
-    (:meth:`_sync_entities`) and how a run of it is queued (``_queue_<entity>``).
+    A connector names its key in ``connector.sync.run``'s ``connector`` selection
+    (``_connector_code``), the group that sees its runs (``_user_group``) and the one
+    that may synchronise (``_manager_group``); each
+    of its capabilities says what it syncs (:meth:`_sync_entities`) and how a run of it
+    is queued (``_queue_<entity>``); :meth:`_sync_sources` names where runs read from.
     """
 
     _inherit = "connector.accounting.backend"
-    _sync_run_model = None
+    _connector_code = None
+    _user_group = None
     _manager_group = None
 
     failed_job_count = fields.Integer("Failed jobs", compute="_compute_run_figures")
@@ -29,11 +31,35 @@ class ConnectorAccountingBackend(models.AbstractModel):
         """``{entity: label}``: what a backend synchronises, in the dashboard's order."""
         return {}
 
+    def _sync_sources(self):
+        """``{source: label}``: where this connector's runs read from."""
+        return {}
+
+    def _run_closed(self, run):
+        """A run of this backend whose jobs all ended (``run.state``: done or failed)."""
+
+    def _runs_domain(self):
+        """The sync runs (and failed records) of these backends."""
+        return [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+
     def _queue_sync(self, entity, since=None, until=None, dry_run=False):
         """Queue a sync run of ``entity``, of the records from ``since`` to ``until``
         when it has such a window; a dry run writes nothing. Returns the run."""
         self.ensure_one()
         return getattr(self, f"_queue_{entity}")(since=since, until=until, dry_run=dry_run)
+
+    def unlink(self):
+        """A backend's runs and alerts go with it (they name it by model and id)."""
+        runs = self.env["connector.sync.run"].sudo().search(self._runs_domain())
+        alerts = (
+            self.env["connector.alert"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        runs.unlink()
+        alerts.unlink()
+        return result
 
     def _check_manager(self):
         """The buttons that call the source, or queue what will, spend the company's
@@ -51,14 +77,16 @@ class ConnectorAccountingBackend(models.AbstractModel):
             "params": {"message": message, "type": "info"},
         }
 
-    def _open(self, model_name, name):
+    def _open(self, model_name, name, domain=None):
+        """A list of ``model_name``'s records of these backends (by default, those whose
+        ``backend_id`` is one of them)."""
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model_name,
             "view_mode": "list,form",
-            "domain": [("backend_id", "in", self.ids)],
-            "context": {"default_backend_id": self[:1].id},
+            "domain": [("backend_id", "in", self.ids)] if domain is None else domain,
+            "context": {"default_backend_id": self[:1].id} if domain is None else {},
         }
 
     def _action_queue(self, entity, message):
@@ -71,8 +99,16 @@ class ConnectorAccountingBackend(models.AbstractModel):
     def _new_run(self, entity, source=None, **values):
         """A sync run of this backend, for the jobs about to be queued."""
         self.ensure_one()
-        return self.env[self._sync_run_model].create(
-            {"backend_id": self.id, "entity": entity, "source": source, **values}
+        return self.env["connector.sync.run"].create(
+            {
+                "connector": self._connector_code,
+                "res_model": self._name,
+                "res_id": self.id,
+                "company_id": self.company_id.id,
+                "entity": entity,
+                "source": source,
+                **values,
+            }
         )
 
     def _run_of(self, run, *jobs):
@@ -80,10 +116,10 @@ class ConnectorAccountingBackend(models.AbstractModel):
         returns them): ``run``, unless the same work was queued already (the identity
         key kept the older jobs): then their run, and ``run`` is deleted. A run without
         work would close *Done* and move the last success although nothing ran."""
-        doing = self.env[self._sync_run_model]
+        doing = self.env["connector.sync.run"]
         for job in jobs:  # queue_job gives the older job's record when it kept it
             record = job if isinstance(job, models.BaseModel) else job.db_record()
-            doing |= record[doing._job_run_field]
+            doing |= record.connector_run_id
         if not doing or run in doing:
             return run
         run.unlink()
@@ -91,8 +127,7 @@ class ConnectorAccountingBackend(models.AbstractModel):
 
     def _jobs_domain(self):
         # every job of a connector belongs to a sync run of its backend
-        run_field = self.env[self._sync_run_model]._job_run_field
-        return [(f"{run_field}.backend_id", "=", self._origin.id)]
+        return [("connector_run_id", "any", self._runs_domain())]
 
     # -- the dashboard's figures ----------------------------------------------------------
     def _oldest_failures(self):
@@ -105,23 +140,10 @@ class ConnectorAccountingBackend(models.AbstractModel):
         return [first_job.date_created]
 
     def _compute_run_figures(self):
+        runs = self.env["connector.sync.run"]
         for backend in self:
-            if not backend._sync_run_model:
-                backend.update(
-                    dict.fromkeys(
-                        (
-                            "failed_job_count",
-                            "running_run_count",
-                            "failed_run_count",
-                            "oldest_failure",
-                        ),
-                        False,
-                    )
-                )
-                continue
-            runs = self.env[backend._sync_run_model]
-            domain = [("backend_id", "=", backend._origin.id)]
-            backend.failed_job_count = self.env[runs._failure_model].search_count(
+            domain = backend._runs_domain()
+            backend.failed_job_count = self.env["connector.sync.run.failure"].search_count(
                 [*domain, ("state", "=", "failed")]
             )
             backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
@@ -130,7 +152,8 @@ class ConnectorAccountingBackend(models.AbstractModel):
             backend.oldest_failure = min(dates) if dates else False
 
     def action_open_runs(self):
-        return self._open(self._sync_run_model, self.env._("%s sync runs", self._alert_source()))
+        name = self.env._("%s sync runs", self._alert_source())
+        return self._open("connector.sync.run", name, self._runs_domain())
 
     def action_open_failed_runs(self):
         action = self.action_open_runs()
@@ -139,22 +162,17 @@ class ConnectorAccountingBackend(models.AbstractModel):
 
     def action_open_failed_jobs(self):
         """The records that failed (jobs out of tries, records that cannot be imported)."""
-        failures = self.env[self._sync_run_model]._failure_model
-        action = self._open(failures, self.env._("Failed %s records", self._alert_source()))
+        name = self.env._("Failed %s records", self._alert_source())
+        action = self._open("connector.sync.run.failure", name, self._runs_domain())
         action.update(view_mode="list", domain=[*action["domain"], ("state", "=", "failed")])
         return action
 
     def _retry_failed_jobs(self):
         """Requeue every failed job of these backends; returns how many."""
         self._check_manager()
-        runs = self.env[self._sync_run_model]
         # the runs that have a failed job, closed or not: a run is closed by the cron
         # once all its jobs ended, and a job that failed meanwhile waits for no cron
         failed = (
-            self.env["queue.job"]
-            .sudo()
-            .search(
-                [("state", "=", "failed"), (f"{runs._job_run_field}.backend_id", "in", self.ids)]
-            )
+            self.env["queue.job"].sudo().search([*self._jobs_domain(), ("state", "=", "failed")])
         )
-        return runs.browse(failed[runs._job_run_field].ids).action_retry_failed()
+        return failed.connector_run_id.action_retry_failed()

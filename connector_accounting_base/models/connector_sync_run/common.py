@@ -7,23 +7,29 @@ COUNTS = ("read", "created", "updated", "unchanged", "failed", "skipped")
 OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 
 
-class ConnectorSyncRun(models.AbstractModel):
-    """One synchronisation of one entity for one backend: the batch job and the record
-    jobs it queued. Its figures are summed from its jobs while they run, and kept on
-    the run when the last one ends (queue_job deletes done jobs after a while).
+class ConnectorSyncRun(models.Model):
+    """One synchronisation of one entity for one backend of any connector: the batch
+    job and the record jobs it queued. Its figures are summed from its jobs while they
+    run, and kept on the run when the last one ends (queue_job deletes done jobs after a
+    while).
 
-    A connector's run model inherits this and declares ``backend_id`` (its backend),
-    ``company_id`` (related), ``job_ids`` (its jobs: ``queue.job``'s field named by
-    ``_job_run_field``) and ``failure_ids`` (its ``connector.sync.run.failure.mixin``
-    view, named by ``_failure_model``).
+    One table for every source, as Odoo's ``payment.transaction`` is one for every
+    provider: a run names its backend (``res_model``, ``res_id``, as ``connector.alert``
+    does) and its connector (``connector``, each connector's ``selection_add``); a
+    connector adds its own columns where it truly has some (FreshBooks' checkpoint).
+    Each connector's menu shows these screens filtered to it.
     """
 
-    _name = "connector.sync.run.mixin"
+    _name = "connector.sync.run"
     _description = "Connector sync run"
     _order = "id desc"
-    _job_run_field = None  # queue.job's link to a run of this model
-    _failure_model = None  # the failed records of this model's runs
 
+    connector = fields.Selection([], required=True, readonly=True, index=True)
+    res_model = fields.Char("Backend model", required=True, readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        "Backend", model_field="res_model", required=True, readonly=True, index=True
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     entity = fields.Selection(selection="_selection_entity", required=True, readonly=True)
     source = fields.Selection(selection="_selection_source", readonly=True)
     date_from = fields.Date("From", readonly=True)
@@ -56,17 +62,40 @@ class ConnectorSyncRun(models.AbstractModel):
     skipped_count = fields.Integer("Skipped", readonly=True)
     retrying_count = fields.Integer("Waiting for a retry", readonly=True)
     job_count = fields.Integer("Job count", readonly=True)
+    job_ids = fields.One2many("queue.job", "connector_run_id", "Jobs", readonly=True)
+    failure_ids = fields.One2many(
+        "connector.sync.run.failure", "run_id", "Failed records and retries", readonly=True
+    )
     api_calls = fields.Integer("API calls", readonly=True)
     rate_limit_waits = fields.Integer(readonly=True)
     summary = fields.Char(compute="_compute_summary")
 
+    @api.model
+    def _backend_models(self):
+        """Every connector's backend model in this database."""
+        return [
+            name
+            for name in self.env.registry.descendants(["connector.accounting.backend"], "_inherit")
+            if not self.env[name]._abstract
+        ]
+
     def _selection_entity(self):
-        backends = self.env[self._fields["backend_id"].comodel_name]
-        return list(backends._sync_entities().items())
+        entities = {}
+        for name in self._backend_models():
+            entities = {**self.env[name]._sync_entities(), **entities}
+        return list(entities.items())
 
     def _selection_source(self):
-        """Where a run reads from (an API, a folder, webhooks...)."""
-        return []
+        """Where a run reads from (an API, a folder, webhooks...): each backend's own."""
+        sources = {}
+        for name in self._backend_models():
+            sources.update(self.env[name]._sync_sources())
+        return list(sources.items())
+
+    def _backend(self):
+        """The run's backend, a record of its connector's backend model."""
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id)
 
     @api.depends("entity", "date_from", "date_to", "started")
     def _compute_display_name(self):
@@ -87,7 +116,7 @@ class ConnectorSyncRun(models.AbstractModel):
         """{run id: {count name: value}} summed over each run's jobs."""
         keys = (*COUNTS, "retrying", "jobs", "open", "api_calls", "rate_limit_waits")
         figures = {run.id: dict.fromkeys(keys, 0) for run in self}
-        run_field = SQL.identifier(self._job_run_field)
+        run_field = SQL.identifier("connector_run_id")
         rows = self.env.execute_query(
             SQL(
                 """SELECT %s, key, SUM(value::numeric)::int
@@ -148,8 +177,15 @@ class ConnectorSyncRun(models.AbstractModel):
                 values["finished"] = fields.Datetime.now()
                 closed |= run
             run.write(values)
-        closed.filtered(lambda r: r.state == "failed")._post_failures()
+        closed._close()
         return closed
+
+    def _close(self):
+        """Tell each closed run's backend (a connector's follow-up, e.g. moving a
+        checkpoint), and the failed records once on its chatter."""
+        for run in self:
+            run._backend()._run_closed(run)
+        self.filtered(lambda r: r.state == "failed")._post_failures()
 
     def _post_failures(self):
         """One message per run on the backend: how many failed, and the first reasons."""
@@ -159,7 +195,7 @@ class ConnectorSyncRun(models.AbstractModel):
                 f"• {failure.reference}: {failure.error_class}: {failure.message}"
                 for failure in failures
             )
-            run.backend_id.message_post(
+            run._backend().message_post(
                 body=self.env._(
                     "%(run)s: %(failed)s of %(total)s records failed.\n%(reasons)s",
                     run=run.display_name,
@@ -174,6 +210,12 @@ class ConnectorSyncRun(models.AbstractModel):
     def _cron_refresh(self):
         self.search([("state", "=", "running")]).refresh_from_jobs()
 
+    @api.model
+    def _cron_check_health(self):
+        """Every connector's backends: their alerts opened and closed."""
+        for name in self._backend_models():
+            self.env[name]._cron_check_health()
+
     def action_refresh(self):
         self.refresh_from_jobs()
 
@@ -181,15 +223,16 @@ class ConnectorSyncRun(models.AbstractModel):
         return (
             self.env["queue.job"]
             .sudo()
-            .search([(self._job_run_field, "in", self.ids), ("state", "=", "failed")])
+            .search([("connector_run_id", "in", self.ids), ("state", "=", "failed")])
         )
 
     def action_retry_failed(self):
         """Requeue the runs' failed jobs (queue_job retries them from scratch)."""
-        self.backend_id._check_manager()
+        for run in self:
+            run._backend()._check_manager()
         jobs = self._failed_jobs()
         jobs.requeue()
-        self.filtered(lambda r: r.id in jobs[self._job_run_field].ids).write(
+        self.filtered(lambda r: r.id in jobs.connector_run_id.ids).write(
             {"state": "running", "finished": False}
         )
         return len(jobs)
@@ -200,22 +243,24 @@ class ConnectorSyncRun(models.AbstractModel):
             "name": self.env._("Jobs of %s", self.display_name),
             "res_model": "queue.job",
             "view_mode": "list,form",
-            "domain": [(self._job_run_field, "in", self.ids)],
+            "domain": [("connector_run_id", "in", self.ids)],
         }
 
 
-class ConnectorSyncRunFailure(models.AbstractModel):
+class ConnectorSyncRunFailure(models.Model):
     """A record of a sync run that failed, or that waits for its next try: read from
-    its queue job (queue_job keeps the error, the tries and the next try's time).
+    its queue job (queue_job keeps the error, the tries and the next try's time). A
+    view over ``queue_job`` and ``connector_sync_run``, for every connector."""
 
-    A connector's failure model inherits this with ``_auto = False``, names its run
-    model (``_run_model``) and declares ``run_id`` and ``backend_id``."""
-
-    _name = "connector.sync.run.failure.mixin"
+    _name = "connector.sync.run.failure"
     _description = "Connector failed record"
     _order = "id"
-    _run_model = None
+    _auto = False
 
+    run_id = fields.Many2one("connector.sync.run", "Sync run", readonly=True)
+    connector = fields.Selection(selection="_selection_connector", readonly=True)
+    res_model = fields.Char("Backend model", readonly=True)
+    res_id = fields.Many2oneReference("Backend", model_field="res_model", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     reference = fields.Char("Source reference", readonly=True)
     state = fields.Selection(
@@ -230,16 +275,17 @@ class ConnectorSyncRunFailure(models.AbstractModel):
     job_id = fields.Many2one("queue.job", "Queue job", readonly=True)
     job_uuid = fields.Char("Job UUID", readonly=True)
 
+    def _selection_connector(self):
+        return self.env["connector.sync.run"]._fields["connector"]._description_selection(self.env)
+
     def init(self):
-        if not self._run_model:
-            return
-        runs = self.env[self._run_model]
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
                 r"""CREATE VIEW %s AS
                 SELECT job.id, job.id AS job_id, job.uuid AS job_uuid,
-                       job.%s AS run_id, run.backend_id, run.company_id,
+                       job.connector_run_id AS run_id, run.connector, run.res_model, run.res_id,
+                       run.company_id,
                        COALESCE(job.connector_ref, job.name) AS reference,
                        CASE WHEN job.state = 'failed' THEN 'failed'
                             WHEN job.connector_failed THEN 'refused'
@@ -252,13 +298,29 @@ class ConnectorSyncRunFailure(models.AbstractModel):
                        job.retry AS tries, job.max_retries AS max_tries,
                        CASE WHEN job.state = 'pending' THEN job.eta END AS next_try
                   FROM queue_job job
-                  JOIN %s run ON run.id = job.%s
+                  JOIN connector_sync_run run ON run.id = job.connector_run_id
                  WHERE job.state = 'failed' OR job.connector_failed
                     OR (job.retry > 0 AND job.state IN %s)""",
                 SQL.identifier(self._table),
-                SQL.identifier(runs._job_run_field),
-                SQL.identifier(runs._table),
-                SQL.identifier(runs._job_run_field),
                 OPEN_STATES,
             )
         )
+
+
+class IrRule(models.Model):
+    """``connector_codes`` in record rules: the connectors whose runs the user sees
+    (those of whose user group they are, every one for an administrator)."""
+
+    _inherit = "ir.rule"
+
+    @api.model
+    def _eval_context(self):
+        runs = self.env["connector.sync.run"]
+        user = self.env.user
+        admin = user.has_group("base.group_system")
+        codes = [
+            self.env[name]._connector_code
+            for name in runs._backend_models()
+            if admin or user.has_group(self.env[name]._user_group)
+        ]
+        return {**super()._eval_context(), "connector_codes": codes}

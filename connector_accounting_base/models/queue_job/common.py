@@ -5,11 +5,14 @@ from odoo import fields, models
 
 class QueueJob(models.Model):
     """A connector's job knows the record it works on and what it did (filled by
-    queue_job when it stores the job, see ``connector.job.mixin``); each connector adds
-    the link to its own sync run (``<connector>_run_id``)."""
+    queue_job when it stores the job, see ``connector.job.mixin``) and the sync run it
+    works for (``connector_run_id``)."""
 
     _inherit = "queue.job"
 
+    connector_run_id = fields.Many2one(
+        "connector.sync.run", "Sync run", index="btree_not_null", readonly=True
+    )
     connector_ref = fields.Char("Source reference", readonly=True)
     connector_counts = fields.Json("Record counts", readonly=True)
     connector_calls = fields.Integer("API calls", readonly=True)
@@ -28,7 +31,7 @@ class QueueJob(models.Model):
 class ConnectorJobMixin(models.AbstractModel):
     """Models whose methods are a connector's jobs: tell queue_job what to store with
     each job (called by queue_job at every store of the job). A job given a ``run``
-    (a record of a ``connector.sync.run.mixin`` model) is linked to it."""
+    (a ``connector.sync.run``) is linked to it."""
 
     _name = "connector.job.mixin"
     _description = "Connector job values"
@@ -39,7 +42,7 @@ class ConnectorJobMixin(models.AbstractModel):
         if self.exists():  # a job may delete its record (a document found stored already)
             values["connector_ref"] = self._connector_job_ref(job)
         if run:
-            values[run._job_run_field] = run.id
+            values["connector_run_id"] = run.id
         outcome = job.result
         if hasattr(outcome, "counts"):
             values.update(

@@ -41,8 +41,8 @@ class FreshBooksBackend(models.Model):
         return CHECKED  # reconnect: opened and closed by the connection itself
 
     def _polls(self, **domain):
-        return self.env["freshbooks.sync.run"].search(
-            [("backend_id", "=", self.id), ("source", "=", "polling")]
+        return self.env["connector.sync.run"].search(
+            [*self._runs_domain(), ("source", "=", "polling")]
             + [(name, "=", value) for name, value in domain.items()],
             order="started desc",
         )
@@ -73,8 +73,8 @@ class FreshBooksBackend(models.Model):
         if not (self.webhook_alert_hours and self.webhook_ids.filtered("verified")):
             return {}
         since = now - timedelta(hours=self.webhook_alert_hours)
-        runs = self.env["freshbooks.sync.run"].search(
-            [("backend_id", "=", self.id), ("started", ">=", since)]
+        runs = self.env["connector.sync.run"].search(
+            [*self._runs_domain(), ("started", ">=", since)]
         )
         polled = runs.filtered(lambda r: r.source == "polling" and r.state == "done")
         changes = sum(polled.mapped("created_count")) + sum(polled.mapped("updated_count"))

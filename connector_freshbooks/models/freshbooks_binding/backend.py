@@ -47,7 +47,8 @@ def real_time(stamp):
 
 class FreshBooksBackend(models.Model):
     _inherit = "freshbooks.backend"
-    _sync_run_model = "freshbooks.sync.run"
+    _connector_code = "freshbooks"
+    _user_group = "connector_freshbooks.group_freshbooks_user"
     _manager_group = "connector_freshbooks.group_freshbooks_manager"
 
     checkpoint_ids = fields.One2many(
@@ -133,6 +134,21 @@ class FreshBooksBackend(models.Model):
             return str(self.import_since)
         return None
 
+    def _sync_sources(self):
+        return {
+            **super()._sync_sources(),
+            "polling": self.env._("Polling"),
+            "webhook": self.env._("Webhooks"),
+            "push": self.env._("Customers pushed"),
+        }
+
+    def _run_closed(self, run):
+        """A poll whose jobs all succeeded moves its entity's checkpoint to the newest
+        change it read; a poll with a failed page leaves it, to read that page again."""
+        super()._run_closed(run)
+        if run.state == "done" and run.checkpoint:
+            self._move_checkpoint(run.entity, run.checkpoint)
+
     def _move_checkpoint(self, entity, stamp):
         """``entity``'s checkpoint moves forward to ``stamp`` (never back)."""
         current = self._checkpoint(entity)
@@ -146,10 +162,10 @@ class FreshBooksBackend(models.Model):
     def _open_run(self, entity, source):
         """The open run of ``entity``'s jobs from ``source`` (webhooks, pushes: jobs that
         come one by one); a new one once it closed."""
-        runs = self.env["freshbooks.sync.run"].sudo()
+        runs = self.env["connector.sync.run"].sudo()
         return runs.search(
             [
-                ("backend_id", "=", self.id),
+                *self._runs_domain(),
                 ("entity", "=", entity),
                 ("source", "=", source),
                 ("state", "=", "running"),
@@ -204,12 +220,12 @@ class FreshBooksBackend(models.Model):
     def _cron_poll(self):
         """Every connected backend, each entity in turn: what changed since its
         checkpoint (an entity whose previous poll still runs is left to it)."""
-        runs = self.env["freshbooks.sync.run"]
+        runs = self.env["connector.sync.run"]
         for backend in self.search([("state", "=", "connected")]):
             for entity in backend._entity_models():
                 if not runs.search_count(
                     [
-                        ("backend_id", "=", backend.id),
+                        *backend._runs_domain(),
                         ("entity", "=", entity),
                         ("source", "=", "polling"),
                         ("state", "=", "running"),

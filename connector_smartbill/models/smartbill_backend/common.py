@@ -108,7 +108,6 @@ class SmartBillBackend(models.Model):
         readonly=True, copy=False, help="SmartBill refused the e-mail and token, or the CIF."
     )
     connection_checked_at = fields.Datetime(readonly=True, copy=False)
-    run_ids = fields.One2many("smartbill.sync.run", "backend_id", "Sync runs")
     entity_ids = fields.One2many(
         "smartbill.backend.entity", "backend_id", "What is synchronised", readonly=True
     )

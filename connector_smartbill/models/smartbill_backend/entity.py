@@ -19,9 +19,9 @@ class SmartBillBackendEntity(models.Model):
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     entity = fields.Selection(selection="_selection_entity", required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
-    last_run_id = fields.Many2one("smartbill.sync.run", "Last run", compute="_compute_runs")
+    last_run_id = fields.Many2one("connector.sync.run", "Last run", compute="_compute_runs")
     last_run_state = fields.Selection(
-        lambda self: self.env["smartbill.sync.run"]._fields["state"].selection,
+        lambda self: self.env["connector.sync.run"]._fields["state"].selection,
         "Last run state",
         compute="_compute_runs",
     )
@@ -62,15 +62,15 @@ class SmartBillBackendEntity(models.Model):
         self.ensure(backends.search([("id", "!=", False)]))
 
     def _compute_runs(self):
-        runs = self.env["smartbill.sync.run"]
-        domain = [("backend_id", "in", self.backend_id.ids), ("dry_run", "=", False)]
-        groups = ["backend_id", "entity"]
+        runs = self.env["connector.sync.run"]
+        domain = [*self.backend_id._runs_domain(), ("dry_run", "=", False)]
+        groups = ["res_id", "entity"]
         last = {
-            (backend.id, entity): run_id
+            (backend, entity): run_id
             for backend, entity, run_id in runs._read_group(domain, groups, ["id:max"])
         }
         done = {
-            (backend.id, entity): finished
+            (backend, entity): finished
             for backend, entity, finished in runs._read_group(
                 [*domain, ("state", "=", "done")], groups, ["finished:max"]
             )

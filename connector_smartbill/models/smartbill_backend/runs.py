@@ -4,13 +4,26 @@ from odoo import models
 
 from .common import MANAGER
 
+SOURCES = {
+    "v1": "SmartBill API V1",
+    "v3": "SmartBill API V3",
+    "folder": "e-Factura folder",
+    "upload": "Upload",
+    "spv": "ANAF SPV",
+    "bnr": "BNR",
+}
+
 
 class SmartBillBackend(models.Model):
-    """A backend's sync runs are ``smartbill.sync.run`` (the mechanism is the base's:
-    ``connector.accounting.backend``'s runs); SmartBill managers may synchronise. A binding declares
-    its entity (``_smartbill_entity``); each capability adds its own entity to
-    ``_sync_entities`` and a ``_queue_<entity>(since, until, dry_run)`` method."""
+    """A backend's sync runs are the base's ``connector.sync.run`` of connector
+    ``smartbill``; SmartBill managers may synchronise. A binding declares its entity
+    (``_smartbill_entity``); each capability adds its own entity to ``_sync_entities``
+    and a ``_queue_<entity>(since, until, dry_run)`` method."""
 
     _inherit = "smartbill.backend"
-    _sync_run_model = "smartbill.sync.run"
+    _connector_code = "smartbill"
+    _user_group = "connector_smartbill.group_smartbill_user"
     _manager_group = MANAGER
+
+    def _sync_sources(self):
+        return {**super()._sync_sources(), **SOURCES}

@@ -75,7 +75,7 @@ class SmartBillBackend(models.Model):
 
     def _open_runs_action(self, xmlid):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [*safe_eval(action["domain"] or "[]"), ("backend_id", "in", self.ids)]
+        action["domain"] = [*safe_eval(action["domain"] or "[]"), *self._runs_domain()]
         return action
 
     def action_open_run_graph(self):

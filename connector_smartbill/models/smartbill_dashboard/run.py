@@ -5,10 +5,10 @@ from odoo import api, fields, models
 LIMITED = {"v1": "v1_rate_limit", "v3": "v3_rate_limit"}  # sources with a call budget
 
 
-class SmartBillSyncRun(models.Model):
-    """What the dashboard's graphs measure on a run."""
+class ConnectorSyncRun(models.Model):
+    """What SmartBill's dashboard graphs measure on a run."""
 
-    _inherit = "smartbill.sync.run"
+    _inherit = "connector.sync.run"
 
     rate_share = fields.Float(
         "Rate limit used (%)",
@@ -18,16 +18,17 @@ class SmartBillSyncRun(models.Model):
         digits=(5, 1),
         help="The SmartBill calls of a finished run, in % of the calls its API allowed in "
         "the run's time (a window at least).",
+        readonly=True,
     )
 
-    @api.depends("api_calls", "started", "finished", "source")
+    @api.depends("api_calls", "started", "finished", "source", "connector")
     def _compute_rate_share(self):
         for run in self:
             limit_field = LIMITED.get(run.source)
-            if not (limit_field and run.finished and run.started):
+            if not (run.connector == "smartbill" and limit_field and run.finished and run.started):
                 run.rate_share = 0.0
                 continue
-            backend = run.backend_id.sudo()
+            backend = run._backend().sudo()
             window = backend.rate_limit_window or 10.0
             seconds = max((run.finished - run.started).total_seconds(), window)
             allowed = seconds / window * (backend[limit_field] or 1)
