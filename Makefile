@@ -111,7 +111,7 @@ sim: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
-	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited connector_accounting_base connector_smartbill connector_smartbill_stock connector_freshbooks
+	$(VENV)/bin/pylint --rcfile=.pylintrc --disable=consider-merging-classes-inherited connector_accounting_base connector_smartbill connector_smartbill_stock connector_freshbooks tests/addons/connector_ledgerly
 	$(PY) tools/gen_addon_readme.py --check
 
 clean:

@@ -27,6 +27,9 @@ ADDONS = (
     "connector_smartbill_stock",
 )  # installed and tested
 FRESHBOOKS = ("connector_freshbooks",)  # installed and tested alone, on a generic chart
+# tested beside it: the example connector of the test tree, a source on the base in a few lines
+EXAMPLES = REPO / "tests" / "addons"
+EXAMPLE = "connector_ledgerly"
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 LOG_PROBLEM = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 
@@ -97,7 +100,7 @@ def odoo_command(src, db, *extra):
         "--database",
         db,
         "--addons-path",
-        f"{src / 'addons'},{REPO}",
+        f"{src / 'addons'},{REPO},{EXAMPLES}",
         "--http-port",
         str(free_port()),
         "--without-demo" if "--with-demo" not in extra else "--with-demo",
@@ -192,7 +195,7 @@ def cmd_test(args):
     passed, bad, reasons = run_tests(src, args.db, ADDONS, "odoo-test.log")
     # FreshBooks on its own: it needs neither SmartBill nor any localisation
     fb_passed, fb_bad, fb_reasons = run_tests(
-        src, f"{args.db}_freshbooks", FRESHBOOKS, "odoo-test-freshbooks.log"
+        src, f"{args.db}_freshbooks", (*FRESHBOOKS, EXAMPLE), "odoo-test-freshbooks.log"
     )
     passed, bad, reasons = passed + fb_passed, bad + fb_bad, reasons + fb_reasons
     summary = f"odoo: {passed} passed, {bad} failed"

@@ -10,7 +10,6 @@ import re
 
 from werkzeug.exceptions import NotFound
 
-from odoo import http
 from odoo.exceptions import AccessDenied, UserError
 from odoo.http import request
 
@@ -37,7 +36,12 @@ def bad_parameters(**values):
     return None
 
 
-class ConnectorOAuthController(http.Controller):
+class ConnectorOAuthController:
+    """The two ends of *Connect*, for a connector's controller to call from its own
+    routes: ``class X(http.Controller, ConnectorOAuthController)``. A frame, not a
+    controller: two connectors subclassing one ``http.Controller`` would be merged by
+    Odoo into one class, their routes of the same method name hiding each other."""
+
     """Routes of its own are the connector's; these are what they do."""
 
     def _oauth_start(self, model, backend_id):

@@ -9,7 +9,7 @@ with the route, the backend's id and a fixed reason in the log, nothing of the p
 
 import logging
 
-from odoo import SUPERUSER_ID, http
+from odoo import SUPERUSER_ID
 from odoo.http import request
 
 from ..api import errors
@@ -18,7 +18,11 @@ _logger = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
 
 
-class ConnectorWebhookController(http.Controller):
+class ConnectorWebhookController:
+    """A source's deliveries, for a connector's controller to call from its route:
+    ``class X(http.Controller, ConnectorWebhookController)`` (a frame, not a controller:
+    see ``ConnectorOAuthController``)."""
+
     def _webhook(self, model, backend_id, mimetype=FORM):
         httprequest = request.httprequest
         backends = request.env(user=SUPERUSER_ID)[model]

@@ -8,6 +8,7 @@ from . import (
     connector_reconciliation,
     connector_webhook_event,
     connector_checkpoint,
+    connector_polling,
     connector_oauth,
     ir_http,
 )

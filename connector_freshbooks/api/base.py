@@ -3,8 +3,8 @@ loaded (see ``connector_smartbill/api/base.py``): one name per process, so that 
 class raised by the base is the one caught here."""
 
 if __name__.startswith("odoo.addons."):
-    from odoo.addons.connector_accounting_base.api import client, errors, http, limiter
+    from odoo.addons.connector_accounting_base.api import client, errors, http, limiter, oauth
 else:
-    from connector_accounting_base.api import client, errors, http, limiter
+    from connector_accounting_base.api import client, errors, http, limiter, oauth
 
-__all__ = ["client", "errors", "http", "limiter"]
+__all__ = ["client", "errors", "http", "limiter", "oauth"]

@@ -9,7 +9,7 @@ from odoo import http
 from odoo.addons.connector_accounting_base.controllers.oauth import ConnectorOAuthController
 
 
-class FreshBooksAuth(ConnectorOAuthController):
+class FreshBooksAuth(http.Controller, ConnectorOAuthController):
     @http.route("/freshbooks/auth/start", type="http", auth="user", methods=["GET"])
     def start(self, backend_id=None, **kwargs):
         return self._oauth_start("freshbooks.backend", backend_id)

@@ -19,7 +19,7 @@ from ..api.webhooks import MAX_BODY
 BODY_SECONDS = 5  # a delivery is a few hundred bytes: all of it within this, or 408
 
 
-class FreshBooksWebhook(ConnectorWebhookController):
+class FreshBooksWebhook(http.Controller, ConnectorWebhookController):
     @http.route(
         "/freshbooks/webhook/<int:backend_id>",
         type="http",

@@ -135,7 +135,7 @@ class TestTokens(FreshBooksHarness, TransactionCase):
             self.assertIn("press Connect to FreshBooks again", alerts.message)
             admin = env.ref("base.user_admin")
             activity = backend.activity_ids.filtered(lambda a: a.user_id == admin)
-            self.assertEqual(activity.summary, "FreshBooks: Reconnect to FreshBooks")
+            self.assertEqual(activity.summary, "FreshBooks: Reconnect needed")
             # connecting again closes it
             _target, query = self.authorize(backend._authorize_url())
             backend._connect_with_code(query["code"])

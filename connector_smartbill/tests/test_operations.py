@@ -244,6 +244,10 @@ class TestSyncRuns(RunsMixin, MasterDataCase):
         self.assertFalse(self.env["smartbill.backend"].with_user(user).search([]))
         with self.assertRaises(AccessError):
             self.runs("partners").with_user(user).read(["state"])
+        # the jobs are the backend's company's, whoever queued them: queue_job's
+        # multi-company rule shows them to its users
+        jobs = self.backend.with_company(other)._queue_sync("products").job_ids
+        self.assertEqual(jobs.company_id, self.backend.company_id)
 
 
 @tagged("post_install", "-at_install")

@@ -78,11 +78,6 @@ class SmartBillResyncWizard(models.TransientModel):
 class SmartBillBackend(models.Model):
     _inherit = "smartbill.backend"
 
-    def action_import_since(self):
-        return self._wizard(
-            "smartbill.resync.wizard", self.env._("Import since"), default_mode="since"
-        )
-
     def action_resync_period(self):
         return self._wizard(
             "smartbill.resync.wizard", self.env._("Re-sync a period"), default_mode="period"

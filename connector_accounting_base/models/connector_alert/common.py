@@ -26,6 +26,7 @@ class ConnectorAlert(models.Model):
             ("failing", "Records keep failing"),
             ("runner", "Jobs do not start"),
             ("token", "The outside system refuses the token"),
+            ("reconnect", "Reconnect needed"),  # the OAuth frame's: a refresh token refused
         ],
         required=True,
         readonly=True,

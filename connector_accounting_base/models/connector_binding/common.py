@@ -1,6 +1,7 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.tools import SQL
 
 from ...jobs import JobOutcome, Pages, connector_job
 
@@ -42,12 +43,35 @@ class ConnectorBinding(models.AbstractModel):
     page of records (``import_records``), run by the binding's ``record.importer``.
 
     A connector's bindings declare ``backend_id`` and ``external_id``, and set
-    ``_import_priority`` (jobs of dependencies run first: lower is sooner)."""
+    ``_import_priority`` (jobs of dependencies run first: lower is sooner). A binding
+    that is an entity of its own (polled by a ``connector.polling.mixin`` backend)
+    declares it below: its sync runs, its poll, its webhook events and the scope asked at
+    *Connect* need no other edit."""
 
     _name = "connector.binding"
     _inherit = ["external.binding", "connector.job.mixin"]
     _description = "Connector binding (abstract)"
     _import_priority = 10
+    _sync_entity = None  # its sync runs' entity, e.g. "invoices"
+    _sync_label = None  # e.g. "Invoices"
+    _webhook_noun = None  # its webhook events' noun, e.g. "invoice"
+    _oauth_scope = None  # the OAuth scope that reads it, e.g. "user:invoices:read"
+
+    def _ignored(self, record):
+        """Whether the source's ``record`` is not this model's to book (a poll skips it)."""
+        return False
+
+    def _known_hashes(self, backend):
+        """``{external_id: payload_hash}`` of this backend's bindings (a binding that is
+        polled has a ``payload_hash``: the digest of the record last imported)."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT external_id, payload_hash FROM %s WHERE backend_id = %s",
+                SQL.identifier(self._table),
+                backend.id,
+            )
+        )
+        return dict(rows)
 
     @api.model
     @connector_job

@@ -69,6 +69,11 @@ class ConnectorSyncRun(models.Model):
     api_calls = fields.Integer("API calls", readonly=True)
     rate_limit_waits = fields.Integer(readonly=True)
     summary = fields.Char(compute="_compute_summary")
+    checkpoint = fields.Char(
+        readonly=True,
+        help="A poll's newest change time read, as the source gives it: the entity's "
+        "checkpoint moves to it when every job of the poll is done.",
+    )
 
     @api.model
     def _backend_models(self):

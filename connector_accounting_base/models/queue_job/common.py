@@ -1,6 +1,6 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class QueueJob(models.Model):
@@ -27,6 +27,19 @@ class QueueJob(models.Model):
         "Record error", readonly=True, help="Why the record could not be imported."
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A connector's job is its backend's company's, whoever queued it (a cron, a
+        webhook, a user of another company): queue_job's multi-company rule then shows
+        it to that company's users (queue_job takes the company of the queuing user)."""
+        run_ids = {vals["connector_run_id"] for vals in vals_list if vals.get("connector_run_id")}
+        runs = self.env["connector.sync.run"].sudo().browse(run_ids)
+        companies = {run.id: run.company_id.id for run in runs}
+        for vals in vals_list:
+            if vals.get("connector_run_id"):
+                vals["company_id"] = companies[vals["connector_run_id"]]
+        return super().create(vals_list)
+
 
 class ConnectorJobMixin(models.AbstractModel):
     """Models whose methods are a connector's jobs: tell queue_job what to store with
@@ -39,7 +52,9 @@ class ConnectorJobMixin(models.AbstractModel):
     def _job_store_values(self, job):
         run = job.kwargs.get("run")
         values = {}
-        if self.exists():  # a job may delete its record (a document found stored already)
+        # a job may delete its record (a document found stored already); a model's job
+        # (an import of the source's record) has none
+        if not self or self.exists():
             values["connector_ref"] = self._connector_job_ref(job)
         if run:
             values["connector_run_id"] = run.id

@@ -17,10 +17,10 @@ class FreshBooksAccountMove(models.Model):
     _description = "FreshBooks invoice"
     _import_priority = 20
     _freshbooks_resource = "invoices/invoices"
-    _freshbooks_entity = "invoices"
-    _freshbooks_label = "Invoices"
-    _freshbooks_noun = "invoice"
-    _freshbooks_scope = "user:invoices:read"
+    _sync_entity = "invoices"
+    _sync_label = "Invoices"
+    _webhook_noun = "invoice"
+    _oauth_scope = "user:invoices:read"
     _freshbooks_lines = True
 
     odoo_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="restrict")

@@ -14,10 +14,10 @@ class FreshBooksAccountPayment(models.Model):
     _description = "FreshBooks payment"
     _import_priority = 30
     _freshbooks_resource = "payments/payments"
-    _freshbooks_entity = "payments"
-    _freshbooks_label = "Payments"
-    _freshbooks_noun = "payment"
-    _freshbooks_scope = "user:payments:read"
+    _sync_entity = "payments"
+    _sync_label = "Payments"
+    _webhook_noun = "payment"
+    _oauth_scope = "user:payments:read"
 
     odoo_id = fields.Many2one("account.payment", "Payment", required=True, ondelete="restrict")
     invoice_binding_id = fields.Many2one(

@@ -24,10 +24,10 @@ class FreshBooksCreditNote(models.Model):
     _description = "FreshBooks credit"
     _import_priority = 25
     _freshbooks_resource = "credit_notes/credit_notes"
-    _freshbooks_entity = "credit_notes"
-    _freshbooks_label = "Credit notes"
-    _freshbooks_noun = "credit_note"
-    _freshbooks_scope = "user:credit_notes:read"
+    _sync_entity = "credit_notes"
+    _sync_label = "Credit notes"
+    _webhook_noun = "credit_note"
+    _oauth_scope = "user:credit_notes:read"
     _freshbooks_lines = True
 
     odoo_id = fields.Many2one("account.move", "Move", required=True, ondelete="restrict")

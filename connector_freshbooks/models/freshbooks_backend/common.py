@@ -17,7 +17,7 @@ from ...api import API_URL, AUTH_URL, DEFAULT_LIMIT, FreshBooksClient
 class FreshBooksBackend(models.Model):
     _name = "freshbooks.backend"
     _inherit = [
-        "connector.accounting.backend",
+        "connector.polling.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "connector.vault.mixin",
@@ -25,6 +25,7 @@ class FreshBooksBackend(models.Model):
     ]
     _description = "FreshBooks Backend"
     _backend_type = "freshbooks"
+    _binding_model = "freshbooks.binding"
 
     _vault_secrets = {
         "client_secret": "client_secret_secret",

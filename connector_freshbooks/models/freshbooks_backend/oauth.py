@@ -5,7 +5,7 @@ frame (``connector.oauth.mixin``: the signed single-use state, the refresh rotat
 a lock, the reconnect alert) with FreshBooks' own parts: its app's client, the scopes of
 the entities the backend reads, and the business the tokens connect to."""
 
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from ...api import SCOPES, FreshBooksClient, OAuthClient
@@ -35,7 +35,7 @@ class FreshBooksBackend(models.Model):
     def _oauth_scopes(self):
         """The scopes asked (freshbooks.com/api/scopes): the connector's, and those of
         every entity a binding declares."""
-        declared = (self.env[m]._freshbooks_scope for m in self._entity_models().values())
+        declared = (self.env[m]._oauth_scope for m in self._entity_models().values())
         return tuple(dict.fromkeys((*SCOPES, *declared)))
 
     def _oauth_connected(self, tokens):
@@ -85,14 +85,3 @@ class FreshBooksBackend(models.Model):
             business=business_name,
             account=account_id,
         )
-
-
-class ConnectorAlert(models.Model):
-    """The connection's own alert: FreshBooks refused the refresh token."""
-
-    _inherit = "connector.alert"
-
-    kind = fields.Selection(
-        selection_add=[("reconnect", "Reconnect to FreshBooks")],
-        ondelete={"reconnect": "cascade"},
-    )

@@ -1,7 +1,6 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.tools import SQL
 
 
 class FreshBooksBinding(models.AbstractModel):
@@ -10,19 +9,14 @@ class FreshBooksBinding(models.AbstractModel):
     Concrete bindings add ``odoo_id`` (``_inherits``) and name their FreshBooks resource
     (``_freshbooks_resource``), whether it is read with its lines, their place in the
     queue (``_import_priority``: clients before invoices before payments) and, when they
-    are an entity of their own, the declarations below."""
+    are an entity of their own, the base's declarations (``_sync_entity``,
+    ``_sync_label``, ``_webhook_noun``, ``_oauth_scope``)."""
 
     _name = "freshbooks.binding"
     _inherit = "connector.binding"
     _description = "FreshBooks Binding (abstract)"
     _freshbooks_resource = None  # e.g. "users/clients"
     _freshbooks_lines = False
-    # what a binding that is an entity of its own declares (the backend finds it: sync
-    # runs, polling, webhooks and scopes need no other edit)
-    _freshbooks_entity = None  # its sync runs' entity, e.g. "invoices"
-    _freshbooks_label = None  # e.g. "Invoices"
-    _freshbooks_noun = None  # its webhook events' noun, e.g. "invoice"
-    _freshbooks_scope = None  # the OAuth scope that reads it, e.g. "user:invoices:read"
 
     backend_id = fields.Many2one(
         "freshbooks.backend", "FreshBooks backend", required=True, ondelete="restrict", index=True
@@ -49,18 +43,3 @@ class FreshBooksBinding(models.AbstractModel):
         "unique(backend_id, external_id)",
         "A FreshBooks record can be bound only once per backend.",
     )
-
-    def _ignored(self, record):
-        """Whether ``record`` is not this model's to book (polling skips it)."""
-        return False
-
-    def _known_hashes(self, backend):
-        """``{external_id: payload_hash}`` of this backend's bindings."""
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT external_id, payload_hash FROM %s WHERE backend_id = %s",
-                SQL.identifier(self._table),
-                backend.id,
-            )
-        )
-        return dict(rows)

@@ -28,13 +28,6 @@ class FreshBooksBackend(models.Model):
 
     webhook_ids = fields.One2many("freshbooks.webhook", "backend_id", "Webhooks", readonly=True)
 
-    def _nouns(self):
-        """``{noun: entity}``: a callback per noun of the entities the backend syncs."""
-        return {
-            self.env[model]._freshbooks_noun: entity
-            for entity, model in self._entity_models().items()
-        }
-
     def _webhook_uri(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         return f"{base.rstrip('/')}/freshbooks/webhook/{self.id}"
@@ -123,13 +116,8 @@ class FreshBooksBackend(models.Model):
         if delivery.verifier:
             return self._take_verifier(webhooks, delivery)
         entity = self._nouns().get(delivery.noun)
-        first = (
-            self.env["connector.webhook.event"]
-            .sudo()
-            ._first_delivery(self, delivery.name, delivery.object_id)
-        )
-        if entity and first:
-            self._queue_event(entity, delivery)
+        if entity:
+            self._queue_webhook_event(entity, delivery.name, delivery.object_id)
         return delivery
 
     def _take_verifier(self, webhooks, delivery):
@@ -152,15 +140,6 @@ class FreshBooksBackend(models.Model):
             identity_key=identity_without_run,
             description=f"FreshBooks: confirm the {webhook.event} webhook",
         ).confirm_webhook(webhook)
-
-    def _queue_event(self, entity, delivery):
-        model = self.env[self._entity_models()[entity]]
-        run = self._open_run(entity, "webhook")
-        model.with_delay(
-            priority=model._import_priority,
-            identity_key=identity_without_run,
-            description=f"FreshBooks {delivery.name} {delivery.object_id}",
-        ).import_record(self, str(delivery.object_id), run=run)
 
     @api.private
     @connector_job

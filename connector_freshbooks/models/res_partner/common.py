@@ -19,10 +19,10 @@ class FreshBooksResPartner(models.Model):
     _description = "FreshBooks client"
     _import_priority = 10
     _freshbooks_resource = "users/clients"
-    _freshbooks_entity = "clients"
-    _freshbooks_label = "Clients"
-    _freshbooks_noun = "client"
-    _freshbooks_scope = "user:clients:read"
+    _sync_entity = "clients"
+    _sync_label = "Clients"
+    _webhook_noun = "client"
+    _oauth_scope = "user:clients:read"
 
     odoo_id = fields.Many2one("res.partner", "Partner", required=True, ondelete="restrict")
 
