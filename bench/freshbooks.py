@@ -7,8 +7,12 @@ per ``--window`` seconds per token and 429 beyond; the backend keeps the same bu
 Phases, each queued from here and timed until its last job ends: the first load (clients,
 invoices, payments: one poll each), the same window read again (nothing to write),
 customers pushed from Odoo, then the webhook path: drafts sent in FreshBooks one after
-another, each delivered to Odoo, timed until its move is posted. Prints one table in
-the columns of SmartBill's (bench/run.py).
+another, each delivered to Odoo, timed until its move is posted. Then the bare batched
+ORM on the same records, as SmartBill's bench does: the imported invoices created again
+by ``account.move.create`` in batches of 100 and posted, their payments created, posted
+and reconciled with them, in a transaction rolled back; their totals compared with the
+connector's, so that both did the same work. Prints one table in the columns of
+SmartBill's (bench/run.py), and the connector's rate against the bare ORM's.
 
     .venv/bin/python bench/freshbooks.py --size 1k [--db freshbooks_bench]
 """
@@ -41,6 +45,7 @@ SIZES = {"quick": "bench-quick", "1k": "bench-1k"}  # 100/1,000 or 1,000/10,000
 EVER = date(2000, 1, 1)
 PUSHED = 100  # customers pushed from Odoo
 DELIVERIES = 100  # webhooks timed
+BATCH = 100  # records per create() of the bare ORM baseline
 
 
 def api_calls(sim, since):
@@ -111,6 +116,83 @@ def webhook_latency(registry, sim, backend_id):
     return latencies
 
 
+def invoice_values(move):
+    return {
+        "move_type": move.move_type,
+        "partner_id": move.partner_id.id,
+        "company_id": move.company_id.id,
+        "journal_id": move.journal_id.id,
+        "currency_id": move.currency_id.id,
+        "invoice_date": move.invoice_date,
+        "invoice_line_ids": [
+            (0, 0, {"name": line.name, "quantity": line.quantity, "price_unit": line.price_unit,
+                    "tax_ids": [(6, 0, line.tax_ids.ids)], "account_id": line.account_id.id})
+            for line in move.invoice_line_ids
+        ],
+    }  # fmt: skip
+
+
+def receivable(move):
+    return move.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+
+
+def bare_orm(registry, backend_id):
+    """The connector's posted invoices and their payments booked again by the bare batched
+    ORM (rolled back): ``{phase: (records, seconds, total)}``, and the connector's totals."""
+    with registry.cursor() as cr:
+        env = superuser_env(cr)
+        invoices = env["freshbooks.account.move"].search(
+            [("backend_id", "=", backend_id), ("state", "=", "posted")]
+        )
+        payments = env["freshbooks.account.payment"].search(
+            [("backend_id", "=", backend_id), ("invoice_binding_id", "in", invoices.ids)]
+        )
+        moves = invoices.odoo_id
+        company = moves.company_id[:1]
+        connector = {
+            "invoices": sum(moves.mapped("amount_total")),
+            "payments": sum(payments.odoo_id.mapped("amount")),
+        }
+        vals = [invoice_values(move) for move in moves]
+        env.invalidate_all()
+        started = time.monotonic()
+        created = env["account.move"]
+        for start in range(0, len(vals), BATCH):
+            batch = env["account.move"].with_company(company).create(vals[start : start + BATCH])
+            batch.action_post()
+            created |= batch
+        env.flush_all()
+        bare = {"invoices": (len(created), time.monotonic() - started)}
+        again = dict(zip(moves.ids, created, strict=True))
+        pays = [
+            (again[p.invoice_binding_id.odoo_id.id], {
+                "payment_type": "inbound", "partner_type": "customer",
+                "partner_id": p.partner_id.id, "amount": p.amount, "currency_id": p.currency_id.id,
+                "date": p.date, "journal_id": p.journal_id.id, "company_id": company.id})
+            for p in payments
+        ]  # fmt: skip
+        env.invalidate_all()
+        started = time.monotonic()
+        booked = env["account.payment"]
+        for start in range(0, len(pays), BATCH):
+            page = pays[start : start + BATCH]
+            batch = env["account.payment"].with_company(company).create([v for _m, v in page])
+            batch.action_post()
+            for payment, (move, _values) in zip(batch, page, strict=True):
+                lines = receivable(move).filtered(lambda line: not line.reconciled)
+                (payment.move_id.line_ids.filtered("credit") & receivable(payment.move_id)
+                 | lines).reconcile()  # fmt: skip
+            booked |= batch
+        env.flush_all()
+        bare["payments"] = (len(booked), time.monotonic() - started)
+        totals = {
+            "invoices": sum(created.mapped("amount_total")),
+            "payments": sum(booked.mapped("amount")),
+        }
+        cr.rollback()
+    return bare, connector, totals
+
+
 def bench(size, db, port, calls, window, workers):
     dataset = generate(SIZES[size], seed=7)
     registry = fresh_database(db, ("connector_freshbooks",))
@@ -147,10 +229,29 @@ def bench(size, db, port, calls, window, workers):
             sampler.running = False
             server.terminate()
             server.wait(60)
-    return rows, latencies
+        baseline = bare_orm(registry, backend_id)
+    return rows, latencies, baseline
 
 
-def fmt_table(rows, latencies, calls, window):
+def fmt_bare(rows, baseline):
+    """The connector beside the bare batched ORM on the same records, and their totals."""
+    bare, connector, totals = baseline
+    first = {row["phase"]: row for row in rows if row["run"] == "first"}
+    lines = ["", f"{'phase':<10}{'connector/s':>13}{'bare ORM/s':>12}{'ratio':>8}  same totals"]
+    for phase in ("invoices", "payments"):
+        count, seconds = bare[phase]
+        row = first[phase]
+        mine = row["created"] / row["seconds"] if row["seconds"] else 0.0
+        theirs = count / seconds if seconds else 0.0
+        same = f"{connector[phase]:.2f} = {totals[phase]:.2f}"
+        if round(connector[phase] - totals[phase], 2):
+            same = f"NO: connector {connector[phase]:.2f}, bare {totals[phase]:.2f}"
+        ratio = f"{100 * mine / theirs:.0f} %" if theirs else "-"
+        lines.append(f"{phase:<10}{mine:>13.1f}{theirs:>12.1f}{ratio:>8}  {same}")
+    return lines
+
+
+def fmt_table(rows, latencies, calls, window, baseline):
     limit = calls / window
     lines = [HEADER, "-" * len(HEADER)]
     for row in rows:
@@ -176,6 +277,7 @@ def fmt_table(rows, latencies, calls, window):
         f"webhook -> move posted, {len(latencies)} deliveries: median "
         f"{statistics.median(latencies):.2f} s, worst {max(latencies):.2f} s"
     )
+    lines += fmt_bare(rows, baseline)
     return "\n".join(lines)
 
 
@@ -188,8 +290,10 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="job processes")
     args = parser.parse_args()
     ensure_key()
-    rows, latencies = bench(args.size, args.db, free_port(), args.calls, args.window, args.workers)
-    text = fmt_table(rows, latencies, args.calls, args.window)
+    rows, latencies, baseline = bench(
+        args.size, args.db, free_port(), args.calls, args.window, args.workers
+    )
+    text = fmt_table(rows, latencies, args.calls, args.window, baseline)
     print(text)
     (REPO / ".venv" / "bench-freshbooks.txt").write_text(text + "\n")
     return 1 if sum(r["failed"] + r["blocked"] for r in rows) else 0

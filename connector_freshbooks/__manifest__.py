@@ -49,4 +49,7 @@
         "models/freshbooks_reconciliation/data.xml",
         "models/freshbooks_reconciliation/views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["connector_freshbooks/static/tests/tours/*.js"],
+    },
 }

@@ -2,13 +2,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What the connectors' tests share."""
 
+import base64
+import os
 import traceback
 from contextlib import closing, contextmanager
+from pathlib import Path
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests.common import ChromeBrowser
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
+
+REPO = Path(__file__).resolve().parents[2]
+# where the tours' last pictures go (the READMEs' screenshots are copied from there)
+SCREENSHOTS = Path(os.environ.get("CONNECTOR_SCREENSHOTS", REPO / ".venv" / "screenshots"))
 
 
 @contextmanager
@@ -54,3 +63,23 @@ def run_stored_jobs(env, channel, max_rounds=30):
                 )
                 job.store()
     raise AssertionError(f"{channel} jobs still pending after {max_rounds} rounds")
+
+
+def tour_with_screenshot(case, tour, name, url):
+    """Run ``tour`` from ``url`` as admin and keep what the browser shows at its end as
+    ``name``.png."""
+    path = SCREENSHOTS / f"{name}.png"
+    original_stop = ChromeBrowser.stop
+
+    def screenshot_then_stop(browser):
+        shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(shot["data"]))
+        original_stop(browser)
+
+    path.unlink(missing_ok=True)
+    with patch.object(ChromeBrowser, "stop", screenshot_then_stop):
+        case.start_tour(url, tour, login="admin")
+    case.assertGreater(path.stat().st_size, 10_000)
+    case.assertEqual(path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+    return path

@@ -6,4 +6,5 @@ from . import (
     test_payments,
     test_webhooks,
     test_hostile,
+    test_tour,
 )

@@ -4,40 +4,14 @@
 the simulator, then the figures, the runs graph and the reconciliation report; the README's
 screenshots are taken here."""
 
-import base64
-import os
-from pathlib import Path
-from unittest.mock import patch
-
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 
-from .common import REPO, MasterDataCase
+from odoo.addons.connector_accounting_base.tests.common import tour_with_screenshot
+
+from .common import MasterDataCase
 from .test_invoices import RomanianCompanyCase
 
-SCREENSHOTS = Path(os.environ.get("SMARTBILL_SCREENSHOTS", REPO / ".venv" / "screenshots"))
-
-
-def tour_with_screenshot(
-    case, tour, name, url="/odoo/action-connector_smartbill.smartbill_backend_action"
-):
-    """Run ``tour`` and keep what the browser shows at its end as ``name``.png (the
-    README's pictures are copied from there)."""
-    path = SCREENSHOTS / f"{name}.png"
-    original_stop = ChromeBrowser.stop
-
-    def screenshot_then_stop(browser):
-        shot = browser._websocket_request("Page.captureScreenshot", params={"format": "png"})
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(shot["data"]))
-        original_stop(browser)
-
-    path.unlink(missing_ok=True)
-    with patch.object(ChromeBrowser, "stop", screenshot_then_stop):
-        case.start_tour(url, tour, login="admin")
-    case.assertGreater(path.stat().st_size, 10_000)
-    case.assertEqual(path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
-    return path
+SMARTBILL = "/odoo/action-connector_smartbill.smartbill_backend_action"
 
 
 def make_admin_a_manager(env):
@@ -64,8 +38,8 @@ class TestDashboardTour(MasterDataCase, HttpCase):
         self.run_stored_jobs()
         run.refresh_from_jobs()
         self.assertEqual((run.state, run.created_count), ("done", 200))
-        tour_with_screenshot(self, "smartbill_dashboard", "dashboard")
-        tour_with_screenshot(self, "smartbill_runs_graph", "runs_graph")
+        tour_with_screenshot(self, "smartbill_dashboard", "dashboard", SMARTBILL)
+        tour_with_screenshot(self, "smartbill_runs_graph", "runs_graph", SMARTBILL)
 
 
 @tagged("post_install", "-at_install")

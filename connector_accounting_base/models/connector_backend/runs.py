@@ -175,4 +175,4 @@ class ConnectorAccountingBackend(models.AbstractModel):
         failed = (
             self.env["queue.job"].sudo().search([*self._jobs_domain(), ("state", "=", "failed")])
         )
-        return failed.connector_run_id.action_retry_failed()
+        return failed.connector_run_id._requeue_failed()

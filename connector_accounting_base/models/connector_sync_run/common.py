@@ -231,8 +231,9 @@ class ConnectorSyncRun(models.Model):
             .search([("connector_run_id", "in", self.ids), ("state", "=", "failed")])
         )
 
-    def action_retry_failed(self):
-        """Requeue the runs' failed jobs (queue_job retries them from scratch)."""
+    def _requeue_failed(self):
+        """Requeue the runs' failed jobs (queue_job retries them from scratch); returns
+        how many."""
         for run in self:
             run._backend()._check_manager()
         jobs = self._failed_jobs()
@@ -241,6 +242,28 @@ class ConnectorSyncRun(models.Model):
             {"state": "running", "finished": False}
         )
         return len(jobs)
+
+    def action_retry_failed(self):
+        """*Retry failed*: the failed records queued again, and said so (or why not)."""
+        count = self._requeue_failed()
+        if count:
+            message = self.env._(
+                "%s failed records queued again: the run shows them as they end.", count
+            )
+        else:
+            message = self.env._(
+                "Nothing to retry: no record of this run failed for good (those waiting for "
+                "a retry are retried by themselves)."
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "info" if count else "warning",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"} if count else False,
+            },
+        }
 
     def action_open_jobs(self):
         return {

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
@@ -79,6 +80,30 @@ class FreshBooksTaxMap(models.Model):
                     count=len(taxes),
                 )
             )
-        return self.create(
-            {"backend_id": backend.id, "name": name, "rate": text, "tax_id": chosen.id}
-        ).tax_id
+        self._remember(backend, name, text, chosen)
+        return chosen
+
+    def _remember(self, backend, name, rate, tax):
+        """The mapping found, kept for the next invoices and for the accountant to see:
+        in a transaction of its own, committed at once, leaving as it is a mapping another
+        worker made meanwhile. The page's own (long) transaction takes no lock on it, so
+        two workers meeting the same tax on their first pages neither wait for each other
+        nor fail on the unique key."""
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """INSERT INTO freshbooks_tax_map
+                           (backend_id, company_id, name, rate, tax_id,
+                            create_uid, write_uid, create_date, write_date)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC',
+                            now() at time zone 'UTC')
+                    ON CONFLICT (backend_id, name, rate) DO NOTHING""",
+                    backend.id,
+                    backend.company_id.id,
+                    name,
+                    rate,
+                    tax.id,
+                    self.env.uid,
+                    self.env.uid,
+                )
+            )
