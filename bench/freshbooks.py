@@ -116,12 +116,12 @@ def webhook_latency(registry, sim, backend_id):
     return latencies
 
 
-def invoice_values(move):
+def invoice_values(move, journal):
     return {
         "move_type": move.move_type,
         "partner_id": move.partner_id.id,
         "company_id": move.company_id.id,
-        "journal_id": move.journal_id.id,
+        "journal_id": journal.id,
         "currency_id": move.currency_id.id,
         "invoice_date": move.invoice_date,
         "invoice_line_ids": [
@@ -153,7 +153,12 @@ def bare_orm(registry, backend_id):
             "invoices": sum(moves.mapped("amount_total")),
             "payments": sum(payments.odoo_id.mapped("amount")),
         }
-        vals = [invoice_values(move) for move in moves]
+        # the company's own sales journal (the backend's are named by FreshBooks' numbers)
+        journal = env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id),
+             ("freshbooks_backend_id", "=", False)], limit=1
+        )  # fmt: skip
+        vals = [invoice_values(move, journal) for move in moves]
         env.invalidate_all()
         started = time.monotonic()
         created = env["account.move"]

@@ -22,6 +22,7 @@
         "models/smartbill_binding/data.xml",
         "models/smartbill_tax_map/ir.model.access.csv",
         "models/smartbill_tax_map/data.xml",
+        "models/smartbill_tax_map/views.xml",
         "models/smartbill_uom_map/ir.model.access.csv",
         "models/smartbill_uom_map/data.xml",
         "models/smartbill_uom_map/views.xml",

@@ -27,7 +27,8 @@ class Tokens:
 class OAuth2Client:
     """The app's side of the grant: ``client_id`` and ``client_secret`` as registered at
     the source, ``redirect_uri`` one of the app's redirect URIs, ``authorize_url`` the
-    source's authorize page and ``token_url`` its token endpoint."""
+    source's authorize page and ``token_url`` its token endpoint; ``source`` names the
+    source in messages (else the class's ``source``)."""
 
     source = "The source"
 
@@ -39,11 +40,14 @@ class OAuth2Client:
         *,
         authorize_url,
         token_url,
+        source=None,
         timeout=(5.0, 30.0),
         session=None,
     ):
+        self.source = source or self.source
         if not (client_id and client_secret):
-            raise errors.ValidationError(f"The {self.source} app's client id and secret are needed")
+            message = f"The {self.source} app's client id and secret are needed"
+            raise errors.ValidationError(message)
         self.client_id, self.client_secret = client_id, client_secret
         self.redirect_uri = redirect_uri
         self.authorize_page, self.token_url = authorize_url, token_url

@@ -40,9 +40,8 @@ class ConnectorOAuthController:
     """The two ends of *Connect*, for a connector's controller to call from its own
     routes: ``class X(http.Controller, ConnectorOAuthController)``. A frame, not a
     controller: two connectors subclassing one ``http.Controller`` would be merged by
-    Odoo into one class, their routes of the same method name hiding each other."""
-
-    """Routes of its own are the connector's; these are what they do."""
+    Odoo into one class, their routes of the same method name hiding each other. The
+    routes are the connector's; these are what they do."""
 
     def _oauth_start(self, model, backend_id):
         refused = bad_parameters(backend_id=backend_id or "")

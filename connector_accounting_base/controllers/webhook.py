@@ -9,13 +9,30 @@ with the route, the backend's id and a fixed reason in the log, nothing of the p
 
 import logging
 
-from odoo import SUPERUSER_ID
+from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
 from ..api import errors
 
 _logger = logging.getLogger(__name__)
 FORM = "application/x-www-form-urlencoded"
+
+
+def webhook_route(path, limit, seconds):
+    """The route of a source's deliveries: POST only, no session, no CSRF token (the
+    source signs instead), its body bounded to ``limit`` bytes read within ``seconds``
+    before anything reads it."""
+    return http.route(
+        path,
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+        max_content_length=limit,
+        connector_body=(limit, seconds),
+    )
 
 
 class ConnectorWebhookController:

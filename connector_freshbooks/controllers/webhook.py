@@ -12,7 +12,10 @@ only, a Content-Length of at most 4 KB, no chunked body, all of it within 5 seco
 
 from odoo import http
 
-from odoo.addons.connector_accounting_base.controllers.webhook import ConnectorWebhookController
+from odoo.addons.connector_accounting_base.controllers.webhook import (
+    ConnectorWebhookController,
+    webhook_route,
+)
 
 from ..api.webhooks import MAX_BODY
 
@@ -20,16 +23,6 @@ BODY_SECONDS = 5  # a delivery is a few hundred bytes: all of it within this, or
 
 
 class FreshBooksWebhook(http.Controller, ConnectorWebhookController):
-    @http.route(
-        "/freshbooks/webhook/<int:backend_id>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-        max_content_length=MAX_BODY,
-        connector_body=(MAX_BODY, BODY_SECONDS),
-    )
+    @webhook_route("/freshbooks/webhook/<int:backend_id>", MAX_BODY, BODY_SECONDS)
     def webhook(self, backend_id, **_form):
         return self._webhook("freshbooks.backend", backend_id)

@@ -253,6 +253,21 @@ class TestSync(FreshBooksHarness, TransactionCase):
         # the checkpoint stays where it was: the next poll reads the failed page again
         self.assertFalse(self.backend._checkpoint("invoices"))
 
+    def test_an_unreachable_freshbooks_is_said_so_on_the_backend_and_its_runs(self):
+        self.sim.inject("503", times=1000)
+        run = self.backend._queue_poll("clients")
+        run_stored_jobs(self.env, "root.freshbooks", max_rounds=1, until_done=False)
+        run.refresh_from_jobs()
+        self.assertEqual((run.state, run.read_count, run.retrying_count), ("waiting", 0, 1))
+        self.assertIn("FreshBooks has not answered since", self.backend.outage_message)
+        self.assertIn("503", self.backend.outage_detail)
+        self.sim.faults.clear()
+        run_stored_jobs(self.env, "root.freshbooks")
+        run.refresh_from_jobs()
+        self.assertEqual(run.state, "done")
+        self.backend.invalidate_recordset(["outage_message"])
+        self.assertFalse(self.backend.outage_message)
+
     def test_a_429_storm_loses_nothing(self):
         self.sim.inject("429", path="/accounting/", times=6)
         runs = self.sync()

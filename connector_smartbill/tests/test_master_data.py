@@ -65,7 +65,7 @@ class TestMasterData(MasterDataCase):
         # 1 Aug 2025, reverse charge and intra-community before and since, one per other
         # category), and each standard rate has its VAT-included twin
         self.assertEqual(len(self.backend.tax_map_ids), 13 + 5)
-        self.env["smartbill.sync.run"]._cron_refresh()  # the runs end: last successes
+        self.env["connector.sync.run"]._cron_refresh()  # the runs end: last successes
         succeeded = self.backend.entity_ids.filtered("last_success").mapped("entity")
         self.assertEqual(succeeded, ["taxes", "workpoints", "series", "partners", "products"])
         # one call per page of 100 and one per V1 list, not one per record

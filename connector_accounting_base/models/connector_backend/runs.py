@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+from ..connector_sync_run.common import RUN_OPEN
+
 
 class ConnectorAccountingBackend(models.AbstractModel):
     """A backend's sync runs, failed records and *Retry failed*, and the dashboard's
@@ -26,6 +28,12 @@ class ConnectorAccountingBackend(models.AbstractModel):
     oldest_failure = fields.Datetime(
         compute="_compute_run_figures", help="When the oldest failure still to fix happened."
     )
+    outage_message = fields.Char(
+        compute="_compute_outage",
+        help="Set while the backend's last call to its source failed and waits for its "
+        "next try.",
+    )
+    outage_detail = fields.Char("Technical detail", compute="_compute_outage")
 
     def _sync_entities(self):
         """``{entity: label}``: what a backend synchronises, in the dashboard's order."""
@@ -146,10 +154,40 @@ class ConnectorAccountingBackend(models.AbstractModel):
             backend.failed_job_count = self.env["connector.sync.run.failure"].search_count(
                 [*domain, ("state", "=", "failed")]
             )
-            backend.running_run_count = runs.search_count([*domain, ("state", "=", "running")])
+            backend.running_run_count = runs.search_count([*domain, ("state", "in", RUN_OPEN)])
             backend.failed_run_count = runs.search_count([*domain, ("state", "=", "failed")])
             dates = [date for date in backend._oldest_failures() if date]
             backend.oldest_failure = min(dates) if dates else False
+
+    def _compute_outage(self):
+        """The truth about the connection: some of the backend's jobs wait for their next
+        try after failing, and none of its jobs succeeded since the oldest of them was
+        queued: the source does not answer (or refuses for now)."""
+        jobs = self.env["queue.job"].sudo()
+        for backend in self:
+            domain = backend._jobs_domain()
+            waiting = jobs.search(
+                [*domain, ("state", "=", "pending"), ("retry", ">", 0)],
+                order="date_created",
+                limit=1,
+            )
+            since = waiting.date_created
+            done = since and jobs.search_count(
+                [*domain, ("state", "=", "done"), ("date_done", ">=", since)], limit=1
+            )
+            if not waiting or done:
+                backend.outage_message = backend.outage_detail = False
+                continue
+            backend.outage_detail = waiting.result
+            backend.outage_message = self.env._(
+                "%(system)s has not answered since %(since)s: the connector tries again by "
+                "itself (next at %(next)s); nothing is lost.",
+                system=backend._alert_source(),
+                since=fields.Datetime.context_timestamp(backend, since).strftime("%H:%M"),
+                next=fields.Datetime.context_timestamp(backend, waiting.eta or since).strftime(
+                    "%H:%M"
+                ),
+            )
 
     def action_open_runs(self):
         name = self.env._("%s sync runs", self._alert_source())

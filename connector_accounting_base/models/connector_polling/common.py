@@ -13,6 +13,7 @@ from odoo import api, fields, models
 from ...components.importer import payload_hash
 from ...exceptions import job_errors
 from ...jobs import JobOutcome, connector_job, describe, identity_without_run
+from ..connector_sync_run.common import RUN_OPEN
 
 
 class ConnectorPollingMixin(models.AbstractModel):
@@ -92,9 +93,10 @@ class ConnectorPollingMixin(models.AbstractModel):
     def _run_closed(self, run):
         """A poll whose jobs all succeeded moves its entity's checkpoint to the newest
         change it read; a poll with a failed page leaves it, to read that page again."""
-        super()._run_closed(run)
+        result = super()._run_closed(run)
         if run.state == "done" and run.checkpoint:
             self._move_checkpoint(run.entity, run.checkpoint)
+        return result
 
     # -- polling --------------------------------------------------------------------------
     def _open_run(self, entity, source):
@@ -106,7 +108,7 @@ class ConnectorPollingMixin(models.AbstractModel):
                 *self._runs_domain(),
                 ("entity", "=", entity),
                 ("source", "=", source),
-                ("state", "=", "running"),
+                ("state", "in", RUN_OPEN),
             ],
             limit=1,
         ) or self.sudo()._new_run(entity, source=source)
@@ -193,7 +195,7 @@ class ConnectorPollingMixin(models.AbstractModel):
                         *backend._runs_domain(),
                         ("entity", "=", entity),
                         ("source", "=", "polling"),
-                        ("state", "=", "running"),
+                        ("state", "in", RUN_OPEN),
                     ]
                 ):
                     backend._queue_poll(entity)

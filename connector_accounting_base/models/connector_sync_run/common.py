@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 COUNTS = ("read", "created", "updated", "unchanged", "failed", "skipped")
 OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
+RUN_OPEN = ("running", "waiting")  # a run whose jobs have not all ended
 
 
 class ConnectorSyncRun(models.Model):
@@ -43,6 +44,7 @@ class ConnectorSyncRun(models.Model):
     state = fields.Selection(
         [
             ("running", "Running"),
+            ("waiting", "Waiting for the source"),
             ("done", "Done"),
             ("failed", "Failed records"),
         ],
@@ -50,9 +52,10 @@ class ConnectorSyncRun(models.Model):
         required=True,
         readonly=True,
         index=True,
-        help="Running: jobs of the run are queued, running or waiting for a retry. Done: "
-        "every record imported or unchanged. Failed records: some jobs failed; fix the "
-        "cause, then Retry failed.",
+        help="Running: jobs of the run are queued or running. Waiting for the source: "
+        "every job still open failed to reach the source and waits for its next try (the "
+        "connector retries by itself; nothing is lost). Done: every record imported or "
+        "unchanged. Failed records: some jobs failed; fix the cause, then Retry failed.",
     )
     read_count = fields.Integer("Read", readonly=True)
     created_count = fields.Integer("Created", readonly=True)
@@ -121,6 +124,7 @@ class ConnectorSyncRun(models.Model):
         """{run id: {count name: value}} summed over each run's jobs."""
         keys = (*COUNTS, "retrying", "jobs", "open", "api_calls", "rate_limit_waits")
         figures = {run.id: dict.fromkeys(keys, 0) for run in self}
+        self.env["queue.job"].flush_model()  # what this transaction wrote on the jobs too
         run_field = SQL.identifier("connector_run_id")
         rows = self.env.execute_query(
             SQL(
@@ -163,7 +167,7 @@ class ConnectorSyncRun(models.Model):
         """Sum the runs' jobs into their figures; a run whose jobs all ended is closed
         (failed records are told once on the backend's chatter). Returns the runs that
         were closed now."""
-        runs = self.filtered(lambda r: r.state == "running")
+        runs = self.filtered(lambda r: r.state in RUN_OPEN)
         if not runs:
             return runs
         closed = self.browse()
@@ -181,6 +185,9 @@ class ConnectorSyncRun(models.Model):
                 values["state"] = "failed" if figure["failed"] else "done"
                 values["finished"] = fields.Datetime.now()
                 closed |= run
+            else:  # every open job waiting for its next try: the source does not answer
+                waiting = figure["retrying"] == figure["open"]
+                values["state"] = "waiting" if waiting else "running"
             run.write(values)
         closed._close()
         return closed
@@ -213,7 +220,7 @@ class ConnectorSyncRun(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        self.search([("state", "=", "running")]).refresh_from_jobs()
+        self.search([("state", "in", RUN_OPEN)]).refresh_from_jobs()
 
     @api.model
     def _cron_check_health(self):

@@ -88,22 +88,34 @@ class FreshBooksTaxMap(models.Model):
         in a transaction of its own, committed at once, leaving as it is a mapping another
         worker made meanwhile. The page's own (long) transaction takes no lock on it, so
         two workers meeting the same tax on their first pages neither wait for each other
-        nor fail on the unique key."""
+        nor fail on the unique key. A backend or tax not committed yet (made in this very
+        transaction) is remembered in this transaction instead."""
+        insert = SQL(
+            """INSERT INTO freshbooks_tax_map
+                   (backend_id, company_id, name, rate, tax_id,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT backend.id, backend.company_id, %s, %s, tax.id, %s, %s,
+                   now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM freshbooks_backend backend, account_tax tax
+             WHERE backend.id = %s AND tax.id = %s
+            ON CONFLICT (backend_id, name, rate) DO NOTHING""",
+            name,
+            rate,
+            self.env.uid,
+            self.env.uid,
+            backend.id,
+            tax.id,
+        )
         with self.env.registry.cursor() as cr:
+            cr.execute(insert)  # nothing where the backend or the tax is not committed yet
             cr.execute(
                 SQL(
-                    """INSERT INTO freshbooks_tax_map
-                           (backend_id, company_id, name, rate, tax_id,
-                            create_uid, write_uid, create_date, write_date)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC',
-                            now() at time zone 'UTC')
-                    ON CONFLICT (backend_id, name, rate) DO NOTHING""",
+                    "SELECT 1 FROM freshbooks_backend, account_tax "
+                    "WHERE freshbooks_backend.id = %s AND account_tax.id = %s",
                     backend.id,
-                    backend.company_id.id,
-                    name,
-                    rate,
                     tax.id,
-                    self.env.uid,
-                    self.env.uid,
                 )
             )
+            committed = bool(cr.fetchone())
+        if not committed:
+            self.env.cr.execute(insert)

@@ -227,5 +227,8 @@ class SmartBillBackend(models.Model):
     def action_open_invoices(self):
         return self._open("smartbill.account.move", self.env._("SmartBill invoices"))
 
-    def action_open_documents(self):
-        return self._open("smartbill.document", self.env._("e-Factura files"))
+    def action_open_failed_documents(self):
+        """Exactly the files the *Failed files* button counts."""
+        action = self._open("smartbill.document", self.env._("Failed e-Factura files"))
+        action["domain"] = [*action["domain"], ("state", "=", "failed")]
+        return action

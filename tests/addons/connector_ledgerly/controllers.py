@@ -3,7 +3,10 @@
 from odoo import http
 
 from odoo.addons.connector_accounting_base.controllers.oauth import ConnectorOAuthController
-from odoo.addons.connector_accounting_base.controllers.webhook import ConnectorWebhookController
+from odoo.addons.connector_accounting_base.controllers.webhook import (
+    ConnectorWebhookController,
+    webhook_route,
+)
 
 
 class LedgerlyAuth(http.Controller, ConnectorOAuthController):
@@ -17,15 +20,6 @@ class LedgerlyAuth(http.Controller, ConnectorOAuthController):
 
 
 class LedgerlyWebhook(http.Controller, ConnectorWebhookController):
-    @http.route(
-        "/ledgerly/webhook/<int:backend_id>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-        connector_body=(4096, 5),
-    )
+    @webhook_route("/ledgerly/webhook/<int:backend_id>", 4096, 5)
     def webhook(self, backend_id, **_form):
         return self._webhook("ledgerly.backend", backend_id)

@@ -13,11 +13,7 @@ from odoo.tools import consteq
 from odoo.addons.connector_accounting_base.api import BaseClient, RateLimit, errors
 from odoo.addons.connector_accounting_base.api.oauth import OAuth2Client
 
-ADMIN = "base.group_system"
-
-
-class LedgerlyOAuth(OAuth2Client):
-    source = "Ledgerly"
+ADMIN = "base.group_system"  # who sees and runs it: this example has no groups of its own
 
 
 class LedgerlyClient(BaseClient):
@@ -28,11 +24,9 @@ class LedgerlyClient(BaseClient):
 
     def _error_for(self, response, body):
         status = response.status_code
-        if status == 200:
-            return None
         kind = {401: errors.AuthenticationError, 404: errors.NotFoundError}.get(status)
         kind = kind or (errors.TransientError if status >= 500 else errors.ValidationError)
-        return kind(f"Ledgerly answered {status}", status=status)
+        return None if status == 200 else kind(f"Ledgerly answered {status}", status=status)
 
 
 class LedgerlyBackend(models.Model):
@@ -91,12 +85,13 @@ class LedgerlyBackend(models.Model):
 
     def _oauth_client(self):
         url = self.url.rstrip("/")
-        return LedgerlyOAuth(
+        return OAuth2Client(
             self.client_id,
             self._secret("client_secret"),
             self._redirect_uri(),
             authorize_url=f"{url}/oauth/authorize",
             token_url=f"{url}/oauth/token",
+            source="Ledgerly",
         )
 
     def _oauth_connected(self, tokens):
@@ -122,7 +117,8 @@ class LedgerlyBackend(models.Model):
         form = dict(pairs)
         entity = self._nouns().get(form.get("event", "").partition(".")[0])
         if not (entity and form.get("id", "").isdigit()):
-            raise errors.ValidationError("A webhook of no event this backend syncs: refused")
+            message = "A webhook of no event this backend syncs: refused"
+            raise errors.ValidationError(message)
         self._queue_webhook_event(entity, form["event"], form["id"])
 
 
