@@ -126,7 +126,9 @@ def invoice_values(move, journal):
         "invoice_date": move.invoice_date,
         "invoice_line_ids": [
             (0, 0, {"name": line.name, "quantity": line.quantity, "price_unit": line.price_unit,
-                    "tax_ids": [(6, 0, line.tax_ids.ids)], "account_id": line.account_id.id})
+                    "tax_ids": [(6, 0, line.tax_ids.ids)], "account_id": line.account_id.id,
+                    # FreshBooks' amounts, as the connector sets them: the same work
+                    "extra_tax_data": line.extra_tax_data})
             for line in move.invoice_line_ids
         ],
     }  # fmt: skip

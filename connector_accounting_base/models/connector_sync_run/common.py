@@ -1,11 +1,24 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 COUNTS = ("read", "created", "updated", "unchanged", "failed", "skipped")
 OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 RUN_OPEN = ("running", "waiting")  # a run whose jobs have not all ended
+# what an accountant reads for an error class (the class itself is a technical detail)
+PROBLEMS = {
+    "InvalidRecordError": _lt("To fix: the record or a mapping"),
+    "EFacturaError": _lt("To fix: the e-Factura file"),
+    "StatementError": _lt("To fix: the record's amounts"),
+    "DatabaseRefusedError": _lt("Refused by Odoo"),
+    "ValidationError": _lt("Refused by Odoo"),
+    "UserError": _lt("Refused by Odoo"),
+    "FailedJobError": _lt("Refused by the source, or out of tries"),
+}
 
 
 class ConnectorSyncRun(models.Model):
@@ -302,7 +315,10 @@ class ConnectorSyncRunFailure(models.Model):
         [("failed", "Failed"), ("refused", "Not importable"), ("retrying", "Waiting for a retry")],
         readonly=True,
     )
-    error_class = fields.Char("Error", readonly=True)
+    error_class = fields.Char("Error class", readonly=True)
+    problem = fields.Char(
+        compute="_compute_problem", help="What kind of failure it is, and who can fix it."
+    )
     message = fields.Text(readonly=True)
     tries = fields.Integer(readonly=True)
     max_tries = fields.Integer(readonly=True)
@@ -310,17 +326,25 @@ class ConnectorSyncRunFailure(models.Model):
     job_id = fields.Many2one("queue.job", "Queue job", readonly=True)
     job_uuid = fields.Char("Job UUID", readonly=True)
 
+    @api.depends("state", "error_class")
+    def _compute_problem(self):
+        for failure in self:
+            if failure.state == "retrying":
+                failure.problem = self.env._("Waiting for the source: retried by itself")
+            else:
+                problem = PROBLEMS.get(failure.error_class or "")
+                failure.problem = str(problem) if problem else self.env._("Unexpected: see the job")
+
     def _selection_connector(self):
         return self.env["connector.sync.run"]._fields["connector"]._description_selection(self.env)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                r"""CREATE VIEW %s AS
-                SELECT job.id, job.id AS job_id, job.uuid AS job_uuid,
-                       job.connector_run_id AS run_id, run.connector, run.res_model, run.res_id,
-                       run.company_id,
+    @property
+    def _table_query(self):
+        # a query, not a view: nothing to create, in whatever order the models load
+        return SQL(
+            r"""SELECT job.id, job.id AS job_id, job.uuid AS job_uuid,
+                       job.connector_run_id AS run_id, run.connector, run.res_model,
+                       run.res_id, run.company_id,
                        COALESCE(job.connector_ref, job.name) AS reference,
                        CASE WHEN job.state = 'failed' THEN 'failed'
                             WHEN job.connector_failed THEN 'refused'
@@ -336,9 +360,7 @@ class ConnectorSyncRunFailure(models.Model):
                   JOIN connector_sync_run run ON run.id = job.connector_run_id
                  WHERE job.state = 'failed' OR job.connector_failed
                     OR (job.retry > 0 AND job.state IN %s)""",
-                SQL.identifier(self._table),
-                OPEN_STATES,
-            )
+            OPEN_STATES,
         )
 
 

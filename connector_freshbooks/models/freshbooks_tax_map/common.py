@@ -84,38 +84,29 @@ class FreshBooksTaxMap(models.Model):
         return chosen
 
     def _remember(self, backend, name, rate, tax):
-        """The mapping found, kept for the next invoices and for the accountant to see:
-        in a transaction of its own, committed at once, leaving as it is a mapping another
-        worker made meanwhile. The page's own (long) transaction takes no lock on it, so
-        two workers meeting the same tax on their first pages neither wait for each other
-        nor fail on the unique key. A backend or tax not committed yet (made in this very
-        transaction) is remembered in this transaction instead."""
-        insert = SQL(
-            """INSERT INTO freshbooks_tax_map
-                   (backend_id, company_id, name, rate, tax_id,
-                    create_uid, write_uid, create_date, write_date)
-            SELECT backend.id, backend.company_id, %s, %s, tax.id, %s, %s,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM freshbooks_backend backend, account_tax tax
-             WHERE backend.id = %s AND tax.id = %s
-            ON CONFLICT (backend_id, name, rate) DO NOTHING""",
-            name,
-            rate,
-            self.env.uid,
-            self.env.uid,
-            backend.id,
-            tax.id,
-        )
-        with self.env.registry.cursor() as cr:
-            cr.execute(insert)  # nothing where the backend or the tax is not committed yet
-            cr.execute(
-                SQL(
-                    "SELECT 1 FROM freshbooks_backend, account_tax "
-                    "WHERE freshbooks_backend.id = %s AND account_tax.id = %s",
-                    backend.id,
-                    tax.id,
-                )
+        """The mapping found, kept for the next invoices and for the accountant to see,
+        by whichever worker meets it first: the others neither wait for that worker's
+        page to commit nor fail on the unique key. A transaction-scoped advisory lock on
+        the key says who is adding it now; a worker that does not get it leaves the row
+        to the one that did (the tax is the same)."""
+        key = f"freshbooks.tax.map({backend.id}, {name}, {rate})"
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", key))
+        if not self.env.cr.fetchone()[0]:
+            return
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO freshbooks_tax_map
+                       (backend_id, company_id, name, rate, tax_id,
+                        create_uid, write_uid, create_date, write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC',
+                        now() at time zone 'UTC')
+                ON CONFLICT (backend_id, name, rate) DO NOTHING""",
+                backend.id,
+                backend.company_id.id,
+                name,
+                rate,
+                tax.id,
+                self.env.uid,
+                self.env.uid,
             )
-            committed = bool(cr.fetchone())
-        if not committed:
-            self.env.cr.execute(insert)
+        )
