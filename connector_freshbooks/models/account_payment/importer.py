@@ -1,7 +1,9 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A FreshBooks payment is booked as Odoo books a payment registered on an invoice
-(``account.payment.register``): reconciled with it, in the backend's payment journal.
+"""A FreshBooks payment is booked the way Odoo's *Register payment* books one on an
+invoice (``account.payment.register``), without the wizard: a payment of the invoice's
+partner and currency, in the journal of its FreshBooks type, posted and reconciled with the
+invoice's receivable line (the excess of an overpayment left open on the client).
 A payment changed in FreshBooks (amount, date) replaces the one booked; a deleted one
 is reset to draft (which un-reconciles it) and removed."""
 
@@ -119,24 +121,37 @@ class FreshBooksPaymentImporter(Settlement, Component):
             backend._check_rate(
                 invoice.currency_id, record.get("date"), f"FreshBooks payment {self.external_id}"
             )
-        # more than the invoice's residual (an overpayment): the rest stays open on the
-        # client, as FreshBooks keeps it as the client's credit
-        return (
-            self.env["account.payment.register"]
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        payment = (
+            self.env["account.payment"]
             .with_company(invoice.company_id)
-            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .with_context(skip_invoice_sync=True)
             .create(
                 {
+                    "date": record.get("date"),
                     "amount": float(amount(record["amount"])),
-                    "currency_id": invoice.currency_id.id,
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "memo": f"FreshBooks payment {self.external_id} ({invoice.name})",
                     "journal_id": backend._journal_of_payment(record.get("type")).id,
-                    "payment_date": record.get("date"),
-                    "payment_difference_handling": "open",
-                    "communication": f"FreshBooks payment {self.external_id} ({invoice.name})",
+                    "company_id": invoice.company_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "destination_account_id": receivable.account_id[:1].id,
                 }
             )
-            ._create_payments()
         )
+        payment.action_post()
+        # more than the invoice's residual (an overpayment): the rest stays open on the
+        # client, as FreshBooks keeps it as the client's credit
+        counterpart = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id in receivable.account_id and not line.reconciled
+        )
+        (counterpart | receivable).reconcile()
+        invoice.matched_payment_ids += payment
+        return payment
 
     @staticmethod
     def _undo(payment):
