@@ -9,7 +9,9 @@ _lt = LazyTranslate(__name__)
 COUNTS = ("read", "created", "updated", "unchanged", "failed", "skipped")
 OPEN_STATES = ("wait_dependencies", "pending", "enqueued", "started")
 RUN_OPEN = ("running", "waiting")  # a run whose jobs have not all ended
-# what an accountant reads for an error class (the class itself is a technical detail)
+# what an accountant reads for an error class (the class itself is a technical detail);
+# module-level, so translated lazily (Odoo's LazyTranslate), not through an env
+# pylint: disable=prefer-env-translation
 PROBLEMS = {
     "InvalidRecordError": _lt("To fix: the record or a mapping"),
     "EFacturaError": _lt("To fix: the e-Factura file"),
@@ -19,6 +21,7 @@ PROBLEMS = {
     "UserError": _lt("Refused by Odoo"),
     "FailedJobError": _lt("Refused by the source, or out of tries"),
 }
+# pylint: enable=prefer-env-translation
 
 
 class ConnectorSyncRun(models.Model):
