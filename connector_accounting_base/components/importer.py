@@ -86,6 +86,7 @@ class ConnectorRecordImporter(AbstractComponent):
         self.external_id = None
         self.external_record = None
         self.status = None  # gone, unchanged, created or updated, after run()
+        self.new_values = None  # a new binding's values, while its status is "new"
 
     # -- hooks for the concrete importers ----------------------------------------------
     def _lock_names(self):
@@ -175,6 +176,17 @@ class ConnectorRecordImporter(AbstractComponent):
     def run(self, external_id, record=None, force=False):
         """Import ``external_id``; ``record`` is the payload when the caller already
         read it (a batch walking V3's pages). Returns what happened, for the job."""
+        text = self._prepare(external_id, record=record, force=force)
+        if self.status != "new":
+            return text
+        return self._bound(self._create_bindings([self])[0])
+
+    def _prepare(self, external_id, record=None, force=False):
+        """All of an import but a new binding's create: read, lock, re-check, skip an
+        unchanged record, import dependencies, map, update an existing binding. A record
+        to create is left with the status "new" and its binding's values in
+        ``new_values``, for :meth:`_create_bindings` (a page creates its new records
+        together). Returns what the job tells of a record it is done with."""
         self.external_id = external_id
         with self._job_errors():
             try:
@@ -197,21 +209,34 @@ class ConnectorRecordImporter(AbstractComponent):
         with self._job_errors():
             self._import_dependencies()
         map_record = self.mapper.map_record(self.external_record)
-        model = self.model.with_context(**self._create_context()).sudo()
         if binding:
             values = self._update_values(binding, map_record)
             values["payload_hash"] = digest
             binding.with_context(**self._create_context()).sudo().write(values)
             self.status = "updated"
-        else:
-            values = self._values_for_create(map_record)
-            values["payload_hash"] = digest
-            with retry_unique_violation():
-                binding = model.create(values)
-            self.status = "created"
+            return self._bound(binding)
+        self.new_values = self._values_for_create(map_record)
+        self.new_values["payload_hash"] = digest
+        self.status = "new"
+        return None
+
+    def _create_bindings(self, importers):
+        """The bindings of ``importers`` (prepared, each "new"), made by one create:
+        Odoo creates a batch of records, their lines and their computed values in a
+        fraction of the queries of one create each. Returns them in order."""
+        model = self.model.with_context(**self._create_context()).sudo()
         with retry_unique_violation():
-            self.binder.bind(external_id, binding)
+            bindings = model.create([importer.new_values for importer in importers])
+        for importer in importers:
+            importer.status = "created"
+        return bindings
+
+    def _bound(self, binding):
+        """Bind ``binding`` (created or updated) and finish its import; returns what the
+        job tells."""
+        with retry_unique_violation():
+            self.binder.bind(self.external_id, binding)
         self._after_import(binding)
-        _logger.debug("%s %s from %s %s", binding, self.status, self._source, external_id)
+        _logger.debug("%s %s from %s %s", binding, self.status, self._source, self.external_id)
         # ``_after_import`` may remove what the source deleted
-        return f"{external_id} {self.status}: {binding.exists().display_name or 'removed'}"
+        return f"{self.external_id} {self.status}: {binding.exists().display_name or 'removed'}"

@@ -1,5 +1,6 @@
 from . import (
     connector_vault,
+    connector_backend_owned,
     connector_alert,
     connector_backend,
     queue_job,

@@ -96,12 +96,7 @@ class FreshBooksRecordImporter(Component):
 
 class FreshBooksImportMapper(AbstractComponent):
     _name = "freshbooks.import.mapper"
-    _inherit = ["base.import.mapper", "freshbooks.base"]
-    _usage = "import.mapper"
-
-    @mapping
-    def backend_id(self, record):
-        return {"backend_id": self.backend_record.id}
+    _inherit = ["connector.import.mapper", "freshbooks.base"]
 
     @mapping
     def freshbooks_updated(self, record):

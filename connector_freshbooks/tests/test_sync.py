@@ -147,6 +147,27 @@ class TestSync(FreshBooksHarness, TransactionCase):
             max(i for i in (r.checkpoint for r in again if r.entity == "invoices") if i),
         )
 
+    def test_a_page_created_together_books_its_neighbours_when_one_cannot_post(self):
+        """A page's new invoices are created by one create; one that Odoo then refuses to
+        post (a negative total) fails alone, with Odoo's reason, and its page's other
+        invoices are booked."""
+        negative = self.special_invoice()
+        for line in negative["lines"]:
+            line.update(
+                unit_cost=money(Decimal("-10.10"), "CAD"), amount=money(Decimal("-10.10"), "CAD")
+            )
+            line.pop("taxName1"), line.pop("taxAmount1"), line.pop("taxName2", None)
+        compute_totals(negative)
+        runs = self.sync()
+        invoices_run = runs.filtered(lambda r: r.entity == "invoices")
+        self.assertEqual(invoices_run.state, "failed")
+        self.assertEqual(invoices_run.created_count, len(self.data.invoices) - 1)
+        failure = invoices_run.failure_ids.filtered(lambda f: f.state == "failed")
+        self.assertEqual(failure.reference, str(negative["id"]))
+        self.assertIn("negative total amount", failure.message)
+        self.assertFalse(self.move_of(negative["id"]))
+        self.assertEqual(len(self.bindings("freshbooks.account.move")), len(self.data.invoices) - 1)
+
     def test_line_amounts_exact_when_odoo_rounds_globally(self):
         self.company.tax_calculation_rounding_method = "round_globally"
         special = self.special_invoice()
@@ -394,6 +415,10 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(moved, newest.astimezone(EASTERN).strftime("%Y-%m-%d %H:%M:%S"))
         self.backend._move_checkpoint("invoices", "2020-01-01 00:00:00")
         self.assertEqual(self.backend._checkpoint("invoices"), moved)  # never back
+        # shown as an instant (Odoo displays it in the user's zone), labelled
+        row = self.backend.checkpoint_ids.filtered(lambda c: c.entity == "invoices")
+        self.assertEqual(row.entity_label, "Invoices")
+        self.assertEqual(row.stamp_time, newest.astimezone(UTC).replace(tzinfo=None, microsecond=0))
 
     def test_polling_by_day_misses_nothing_across_midnight_and_daylight_saving(self):
         """FreshBooks searches change times by day: the poll asks from the US/Eastern day

@@ -3,7 +3,6 @@
 import unicodedata
 
 from odoo.addons.component.core import AbstractComponent
-from odoo.addons.connector.components.mapper import mapping
 
 from ..efactura import is_placeholder
 
@@ -63,12 +62,7 @@ def split_vat(vat_code):
 
 class SmartBillImportMapper(AbstractComponent):
     _name = "smartbill.import.mapper"
-    _inherit = ["base.import.mapper", "smartbill.base"]
-    _usage = "import.mapper"
-
-    @mapping
-    def backend_id(self, record):
-        return {"backend_id": self.backend_record.id}
+    _inherit = ["connector.import.mapper", "smartbill.base"]
 
     def _address(self, record):
         """Odoo address values of a SmartBill record (address, city, county, country)."""

@@ -45,12 +45,13 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
 
+from ..threaded_server import ThreadedServer, answer
 from .dataset import (
     PAYMENT_TYPES,
     Dataset,
@@ -161,7 +162,7 @@ def public(record, kind, lines=False):
     return shown
 
 
-class FreshBooksSim:
+class FreshBooksSim(ThreadedServer):
     """Start with :meth:`start` (a thread); ``url`` is both ``FRESHBOOKS_API_URL`` and
     ``FRESHBOOKS_AUTH_URL``. ``rate_limit`` calls per ``window`` seconds per access token
     are answered; more get 429 with a ``Retry-After``. ``error_style`` is ``"legacy"``
@@ -184,28 +185,11 @@ class FreshBooksSim:
         self.chaos, self.chaos_faults = chaos, 0
         self._random = random.Random(seed)
         self._lock = threading.RLock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.sim = self
+        super().__init__(_Handler, port=port)
 
     @property
     def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+        return self.origin
 
     # -- test controls ----------------------------------------------------------------
     def inject(self, kind, path=None, times=1):
@@ -750,14 +734,7 @@ class _Handler(BaseHTTPRequestHandler):
         payload = (
             b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
         )
-        self.send_response(status)
-        if payload:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        answer(self, status, payload, headers, content_type if payload else None)
 
     def refuse(self, refused, obj=None):
         """A refusal in the envelope of ``sim.error_style`` (a 429 with ``Retry-After``)."""

@@ -18,10 +18,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from ..threaded_server import ThreadedServer, answer
 from .dataset import Dataset, generate
 from .documents import efactura_zip
 
@@ -100,7 +101,7 @@ class TokenUsage:
     day_count: int = 0
 
 
-class SimServer:
+class SimServer(ThreadedServer):
     """Start with :meth:`start` (a thread) or :meth:`serve_forever`; ``url`` is the V1
     base URL to configure in the connector (V3 lives below it, as at SmartBill)."""
 
@@ -144,34 +145,11 @@ class SimServer:
         # documents (ids) served as corrupt zips, by the folder and by SPV, every time
         self.poison = set(poison)
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.sim = self
-        self._thread = None
+        super().__init__(_Handler, host=host, port=port)
 
-    # -- lifecycle ------------------------------------------------------------
     @property
     def url(self):
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/SBORO/api"
-
-    def start(self):
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def serve_forever(self):
-        self.httpd.serve_forever()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+        return f"{self.origin}/SBORO/api"
 
     # -- test controls ----------------------------------------------------------
     def inject(self, kind, path=None, times=1, seconds=0.0):
@@ -356,13 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- sending ------------------------------------------------------------------
     def send(self, status, body, headers=None, content_type="application/json"):
         payload = body if isinstance(body, bytes) else encode(body)
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        answer(self, status, payload, headers, content_type)
 
     def send_fault(self, fault):
         if fault.kind == "slow":

@@ -11,13 +11,11 @@ class ConnectorAlert(models.Model):
     when the cause is gone. A connector adds its own kinds (``selection_add``)."""
 
     _name = "connector.alert"
+    _inherit = "connector.backend.owned.mixin"
     _description = "Connector health alert"
     _order = "state desc, opened desc"
 
-    res_model = fields.Char("Backend model", required=True, readonly=True, index=True)
-    res_id = fields.Many2oneReference(
-        "Backend id", model_field="res_model", required=True, readonly=True, index=True
-    )
+    res_id = fields.Many2oneReference("Backend id")  # "Backend" is its name
     backend_name = fields.Char("Backend", compute="_compute_backend_name")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(
@@ -51,17 +49,13 @@ class ConnectorAlert(models.Model):
             backend = alert._backend()
             alert.backend_name = backend.display_name if backend.exists() else False
 
-    def _backend(self):
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
-
     @api.private
     @api.model
     def update_from(self, backend, causes, kinds=None):
         """Open an alert for each of ``causes`` (``{(kind, key): message}``) not open
         yet, update the message of those still open, close the others (of ``kinds``
         only, when given: a check that sees some causes leaves the others' alerts)."""
-        domain = [("res_model", "=", backend._name), ("res_id", "=", backend.id)]
+        domain = self._owned_by(backend)
         if kinds is not None:
             domain.append(("kind", "in", list(kinds)))
         alerts = self.search([*domain, ("state", "=", "open")])
@@ -74,8 +68,7 @@ class ConnectorAlert(models.Model):
         for (kind, key), message in causes.items():
             alert = self.create(
                 {
-                    "res_model": backend._name,
-                    "res_id": backend.id,
+                    **self._owner_values(backend),
                     "company_id": backend.company_id.id,
                     "kind": kind,
                     "key": key,

@@ -55,7 +55,7 @@ class ConnectorAccountingBackend(models.AbstractModel):
             "name": self.env._("Alerts of %s", self.display_name),
             "res_model": "connector.alert",
             "view_mode": "list,form",
-            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+            "domain": self.env["connector.alert"]._owned_by(self),
         }
 
     def _rate_budget_connect(self):

@@ -48,7 +48,7 @@ class ConnectorAccountingBackend(models.AbstractModel):
 
     def _runs_domain(self):
         """The sync runs (and failed records) of these backends."""
-        return [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+        return self.env["connector.sync.run"]._owned_by(self._origin)
 
     def _queue_sync(self, entity, since=None, until=None, dry_run=False):
         """Queue a sync run of ``entity``, of the records from ``since`` to ``until``
@@ -57,16 +57,15 @@ class ConnectorAccountingBackend(models.AbstractModel):
         return getattr(self, f"_queue_{entity}")(since=since, until=until, dry_run=dry_run)
 
     def unlink(self):
-        """A backend's runs and alerts go with it (they name it by model and id)."""
-        runs = self.env["connector.sync.run"].sudo().search(self._runs_domain())
-        alerts = (
-            self.env["connector.alert"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
+        """A backend's runs, alerts and checkpoints go with it (they name it by model
+        and id)."""
+        owned = [
+            self.env[name].sudo().search(self.env[name]._owned_by(self))
+            for name in ("connector.sync.run", "connector.alert", "connector.checkpoint")
+        ]
         result = super().unlink()
-        runs.unlink()
-        alerts.unlink()
+        for records in owned:
+            records.unlink()
         return result
 
     def _check_manager(self):
@@ -110,8 +109,7 @@ class ConnectorAccountingBackend(models.AbstractModel):
         return self.env["connector.sync.run"].create(
             {
                 "connector": self._connector_code,
-                "res_model": self._name,
-                "res_id": self.id,
+                **self.env["connector.sync.run"]._owner_values(self),
                 "company_id": self.company_id.id,
                 "entity": entity,
                 "source": source,

@@ -1,9 +1,13 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, models
 from odoo.tools import SQL
 
-from ...jobs import JobOutcome, Pages, connector_job
+from ...jobs import JobOutcome, Pages, connector_job, import_each
+
+_logger = logging.getLogger(__name__)
 
 
 class BindingPages(Pages):
@@ -37,6 +41,50 @@ class BindingPages(Pages):
         external_id, record = item
         return self.model._import_record(self.backend, external_id, record)
 
+    def import_here(self, items):
+        if not self.model._import_together:
+            return super().import_here(items)
+        return self._import_together(items)
+
+    def _import_together(self, items):
+        """Each record read, checked and mapped (or updated) in its own savepoint, then
+        the page's new records created together and finished (bound, checked, posted):
+        one create for the page, as the bare ORM would. Should the page's create or a
+        record's finish fail, the new records are imported again one at a time, each in
+        its own savepoint, so that only the record at fault goes to its own job."""
+        cr = self.env.cr
+        new = []
+        with self.backend.work_on(self.model._name) as work:
+
+            def prepare(item):
+                importer = work.component(usage="record.importer")
+                text = importer._prepare(item[0], record=item[1])
+                if importer.status == "new":
+                    new.append((item, importer))
+                    return JobOutcome("")  # counted once created
+                return JobOutcome.of_status(text, importer.status)
+
+            counts, rest = import_each(cr, items, prepare, self.label)
+            if not new:
+                return counts, rest
+            try:
+                with cr.savepoint():
+                    importers = [importer for _item, importer in new]
+                    bindings = importers[0]._create_bindings(importers)
+                    for importer, binding in zip(importers, bindings, strict=True):
+                        importer._bound(binding)
+            except Exception as err:  # noqa: BLE001 - imported again, one at a time
+                _logger.info(
+                    "%s new records imported one at a time: %s", len(new), type(err).__name__
+                )
+                again, alone = import_each(
+                    cr, [item for item, _i in new], self.import_one, self.label
+                )
+                counts.update(again)
+                return counts, rest + alone
+        counts["created"] += len(new)
+        return counts, rest
+
 
 class ConnectorBinding(models.AbstractModel):
     """A connector's binding and its import jobs: one record (``import_record``) or a
@@ -52,6 +100,10 @@ class ConnectorBinding(models.AbstractModel):
     _inherit = ["external.binding", "connector.job.mixin"]
     _description = "Connector binding (abstract)"
     _import_priority = 10
+    # a page's new records created by one create: for a binding whose values never
+    # depend on another record of the page being created first (a partner matched by
+    # email does: it is not created together)
+    _import_together = False
     _sync_entity = None  # its sync runs' entity, e.g. "invoices"
     _sync_label = None  # e.g. "Invoices"
     _webhook_noun = None  # its webhook events' noun, e.g. "invoice"

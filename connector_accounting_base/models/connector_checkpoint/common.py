@@ -9,18 +9,28 @@ class ConnectorCheckpoint(models.Model):
     writes it (its own zone and format: the connector compares them)."""
 
     _name = "connector.checkpoint"
+    _inherit = "connector.backend.owned.mixin"
     _description = "Connector checkpoint"
     _order = "res_model, res_id, entity"
 
-    res_model = fields.Char("Backend model", required=True, readonly=True, index=True)
-    res_id = fields.Many2oneReference(
-        "Backend", model_field="res_model", required=True, readonly=True, index=True
-    )
     entity = fields.Char(required=True, readonly=True)
     stamp = fields.Char(
-        readonly=True, help="The newest change read, as the source writes it: what came "
-        "after it was not read yet."
+        "As the source writes it", readonly=True, help="The newest change read, in the "
+        "source's own zone and format: what came after it was not read yet."
     )  # fmt: skip
+    entity_label = fields.Char("Entity", compute="_compute_stamp_time")
+    stamp_time = fields.Datetime(
+        "Newest change read",
+        compute="_compute_stamp_time",
+        help="What came after it was not read yet (shown in your time zone).",
+    )
+
+    @api.depends("res_model", "res_id", "entity", "stamp")
+    def _compute_stamp_time(self):
+        for row in self:
+            backend = row._backend()
+            row.entity_label = backend._sync_entities().get(row.entity, row.entity)
+            row.stamp_time = backend._checkpoint_time(row.stamp) if row.stamp else False
 
     _checkpoint_uniq = models.Constraint(
         "unique(res_model, res_id, entity)", "One checkpoint per backend and entity."
@@ -29,14 +39,7 @@ class ConnectorCheckpoint(models.Model):
     @api.model
     def _of(self, backend, entity):
         """The checkpoint row of ``backend``'s ``entity`` (none: an empty recordset)."""
-        return self.sudo().search(
-            [
-                ("res_model", "=", backend._name),
-                ("res_id", "=", backend.id),
-                ("entity", "=", entity),
-            ],
-            limit=1,
-        )
+        return self.sudo().search([*self._owned_by(backend), ("entity", "=", entity)], limit=1)
 
     @api.model
     def _put(self, backend, entity, stamp):
@@ -46,6 +49,4 @@ class ConnectorCheckpoint(models.Model):
         if row:
             row.stamp = stamp
         else:
-            self.sudo().create(
-                {"res_model": backend._name, "res_id": backend.id, "entity": entity, "stamp": stamp}
-            )
+            self.sudo().create({**self._owner_values(backend), "entity": entity, "stamp": stamp})

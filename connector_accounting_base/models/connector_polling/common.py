@@ -7,6 +7,7 @@ job; the checkpoint moves to the newest change read only when every job of the p
 done, so a page that failed is read again by the next poll."""
 
 from collections import Counter
+from datetime import UTC, datetime
 
 from odoo import api, fields, models
 
@@ -85,6 +86,16 @@ class ConnectorPollingMixin(models.AbstractModel):
     def _after(stamp, other):
         """Whether change time ``stamp`` is later than ``other`` (ISO text by default)."""
         return stamp > other
+
+    @staticmethod
+    def _checkpoint_time(stamp):
+        """Change time ``stamp`` as a naive UTC datetime, for Odoo to show in the user's
+        zone (by default ISO 8601, naive meaning UTC); False when it is not one."""
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            return False
+        return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
     def _polling_from(self, entity):
         """What the next poll of ``entity`` asks from (None: everything)."""

@@ -9,7 +9,8 @@ class ConnectorReconciliation(models.AbstractModel):
     a state; rebuilt as a whole for a backend (:meth:`_write_rows`), under a lock.
 
     A connector's model inherits this and declares ``backend_id``, its figures, and
-    :meth:`_row_values` (a row's figures from what was gathered for its key)."""
+    :meth:`_row_values` (a row's figures from what was gathered for its key). Odoo's
+    side of every row counts its posted moves and their total, and what differs."""
 
     _name = "connector.reconciliation.mixin"
     _description = "Connector reconciliation of a month"
@@ -22,6 +23,12 @@ class ConnectorReconciliation(models.AbstractModel):
         [("reconciled", "Reconciled"), ("different", "Differences")], readonly=True, index=True
     )
     checked_at = fields.Datetime("Checked", readonly=True)
+    move_count = fields.Integer("Posted in Odoo", readonly=True)
+    move_total = fields.Monetary("Total (Odoo)", readonly=True)
+    total_difference = fields.Monetary(readonly=True)
+    difference_count = fields.Integer(
+        "Differences", readonly=True, help="What differs between the source and Odoo."
+    )
 
     @api.depends("month")
     def _compute_month_label(self):

@@ -38,14 +38,11 @@ class ConnectorSyncRun(models.Model):
     """
 
     _name = "connector.sync.run"
+    _inherit = "connector.backend.owned.mixin"
     _description = "Connector sync run"
     _order = "id desc"
 
     connector = fields.Selection([], required=True, readonly=True, index=True)
-    res_model = fields.Char("Backend model", required=True, readonly=True, index=True)
-    res_id = fields.Many2oneReference(
-        "Backend", model_field="res_model", required=True, readonly=True, index=True
-    )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     entity = fields.Selection(selection="_selection_entity", required=True, readonly=True)
     source = fields.Selection(selection="_selection_source", readonly=True)
@@ -115,11 +112,6 @@ class ConnectorSyncRun(models.Model):
         for name in self._backend_models():
             sources.update(self.env[name]._sync_sources())
         return list(sources.items())
-
-    def _backend(self):
-        """The run's backend, a record of its connector's backend model."""
-        self.ensure_one()
-        return self.env[self.res_model].browse(self.res_id)
 
     @api.depends("entity", "date_from", "date_to", "started")
     def _compute_display_name(self):

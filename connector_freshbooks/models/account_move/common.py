@@ -22,6 +22,7 @@ class FreshBooksAccountMove(models.Model):
     _webhook_noun = "invoice"
     _oauth_scope = "user:invoices:read"
     _freshbooks_lines = True
+    _import_together = True  # nothing of an invoice waits for another of its page
 
     odoo_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="restrict")
     invoice_number = fields.Char("FreshBooks number", readonly=True, index=True)

@@ -18,6 +18,7 @@ class FreshBooksAccountPayment(models.Model):
     _sync_label = "Payments"
     _webhook_noun = "payment"
     _oauth_scope = "user:payments:read"
+    _import_together = True  # a page's payments created and posted together
 
     odoo_id = fields.Many2one("account.payment", "Payment", required=True, ondelete="restrict")
     invoice_binding_id = fields.Many2one(

@@ -3,29 +3,40 @@
 """A FreshBooks payment is booked the way Odoo's *Register payment* books one on an
 invoice (``account.payment.register``), without the wizard: a payment of the invoice's
 partner and currency, in the journal of its FreshBooks type, posted and reconciled with the
-invoice's receivable line (the excess of an overpayment left open on the client).
+invoice's receivable line (the excess of an overpayment left open on the client); the new
+payments of a page are created and posted together, as Odoo books a batch.
 A payment changed in FreshBooks (amount, date) replaces the one booked; a deleted one
 is reset to draft (which un-reconciles it) and removed."""
 
 from decimal import Decimal
 
-from odoo.addons.component.core import Component
+from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
 
 from ..account_move.importer import ACTIVE, amount
 
 
+class FreshBooksSettlementMapper(AbstractComponent):
+    """What a payment and a credit applied map alike: the invoice they settle."""
+
+    _name = "freshbooks.settlement.mapper"
+    _inherit = "freshbooks.import.mapper"
+
+    @mapping
+    def invoice_binding_id(self, record):
+        binding = self.binder_for("freshbooks.account.move").to_internal(str(record["invoiceid"]))
+        return {"invoice_binding_id": binding.id}
+
+
 class FreshBooksPaymentMapper(Component):
     _name = "freshbooks.account.payment.mapper"
-    _inherit = "freshbooks.import.mapper"
+    _inherit = "freshbooks.settlement.mapper"
     _apply_on = "freshbooks.account.payment"
 
     @mapping
-    def invoice(self, record):
-        binding = self.binder_for("freshbooks.account.move").to_internal(str(record["invoiceid"]))
+    def payment(self, record):
         return {
-            "invoice_binding_id": binding.id,
             "payment_type": record.get("type") or False,
             "overpayment_ref": str(record.get("overpaymentid") or "") or False,
         }
@@ -95,7 +106,11 @@ class FreshBooksPaymentImporter(Settlement, Component):
     _inherit = "freshbooks.record.importer"
     _apply_on = "freshbooks.account.payment"
 
-    def run(self, external_id, record=None, force=False):
+    def __init__(self, work_context):
+        super().__init__(work_context)
+        self.settling = None  # (invoice, payment values) of a new payment, until created
+
+    def _prepare(self, external_id, record=None, force=False):
         """A payment from a client's credit is no money received: it is booked as the
         credit applied (``freshbooks.credit.application``)."""
         record = self._peek(external_id, record)
@@ -106,7 +121,7 @@ class FreshBooksPaymentImporter(Settlement, Component):
             text = importer.run(external_id, record=record, force=force)
             self.status = importer.status
             return text
-        return super().run(external_id, record=record, force=force)
+        return super()._prepare(external_id, record=record, force=force)
 
     @staticmethod
     def _booked(binding):
@@ -114,6 +129,32 @@ class FreshBooksPaymentImporter(Settlement, Component):
 
     def _settle(self, invoice_binding_id):
         """A payment of the record's amount on its invoice, reconciled with it."""
+        invoice, values = self._payment_of(invoice_binding_id)
+        payment = self._new_payments(invoice.company_id, [values])
+        self._reconcile(payment, invoice)
+        return payment
+
+    def _values_for_create(self, map_record):
+        """A new payment is created with its page's (``_create_bindings``)."""
+        values = map_record.values(for_create=True)
+        self.settling = self._payment_of(values["invoice_binding_id"])
+        return values
+
+    def _create_bindings(self, importers):
+        """The page's payments created and posted together, each then reconciled with its
+        invoice, as Odoo books a batch of payments; then their bindings."""
+        invoices = [importer.settling[0] for importer in importers]
+        payments = self._new_payments(
+            invoices[0].company_id, [importer.settling[1] for importer in importers]
+        )
+        for importer, payment, invoice in zip(importers, payments, invoices, strict=True):
+            self._reconcile(payment, invoice)
+            importer.new_values["odoo_id"] = payment.id
+        return super()._create_bindings(importers)
+
+    def _payment_of(self, invoice_binding_id):
+        """``(invoice, values)``: the invoice the record pays (posted, at a rate Odoo has
+        for the payment's date) and the values of its payment."""
         record = self.external_record
         invoice = self._posted_invoice(invoice_binding_id)
         backend = self.backend_record
@@ -121,37 +162,47 @@ class FreshBooksPaymentImporter(Settlement, Component):
             backend._check_rate(
                 invoice.currency_id, record.get("date"), f"FreshBooks payment {self.external_id}"
             )
-        receivable = invoice.line_ids.filtered(
+        receivable = self._open_receivable(invoice)
+        return invoice, {
+            "date": record.get("date"),
+            "amount": float(amount(record["amount"])),
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "memo": f"FreshBooks payment {self.external_id} ({invoice.name})",
+            "journal_id": backend._journal_of_payment(record.get("type")).id,
+            "company_id": invoice.company_id.id,
+            "currency_id": invoice.currency_id.id,
+            "partner_id": invoice.commercial_partner_id.id,
+            "destination_account_id": receivable.account_id[:1].id,
+        }
+
+    def _new_payments(self, company, values_list):
+        """Payments of ``values_list``, posted."""
+        payments = (
+            self.env["account.payment"]
+            .with_company(company)
+            .with_context(skip_invoice_sync=True)
+            .create(values_list)
+        )
+        payments.action_post()
+        return payments
+
+    @staticmethod
+    def _open_receivable(invoice):
+        return invoice.line_ids.filtered(
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
-        payment = (
-            self.env["account.payment"]
-            .with_company(invoice.company_id)
-            .with_context(skip_invoice_sync=True)
-            .create(
-                {
-                    "date": record.get("date"),
-                    "amount": float(amount(record["amount"])),
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "memo": f"FreshBooks payment {self.external_id} ({invoice.name})",
-                    "journal_id": backend._journal_of_payment(record.get("type")).id,
-                    "company_id": invoice.company_id.id,
-                    "currency_id": invoice.currency_id.id,
-                    "partner_id": invoice.commercial_partner_id.id,
-                    "destination_account_id": receivable.account_id[:1].id,
-                }
-            )
-        )
-        payment.action_post()
-        # more than the invoice's residual (an overpayment): the rest stays open on the
-        # client, as FreshBooks keeps it as the client's credit
+
+    def _reconcile(self, payment, invoice):
+        """``payment`` reconciled with ``invoice``'s open receivable; more than the
+        invoice's residual (an overpayment): the rest stays open on the client, as
+        FreshBooks keeps it as the client's credit."""
+        receivable = self._open_receivable(invoice)
         counterpart = payment.move_id.line_ids.filtered(
             lambda line: line.account_id in receivable.account_id and not line.reconciled
         )
         (counterpart | receivable).reconcile()
         invoice.matched_payment_ids += payment
-        return payment
 
     @staticmethod
     def _undo(payment):

@@ -18,14 +18,12 @@ from ..account_payment.importer import Settlement
 
 class FreshBooksCreditApplicationMapper(Component):
     _name = "freshbooks.credit.application.mapper"
-    _inherit = "freshbooks.import.mapper"
+    _inherit = "freshbooks.settlement.mapper"
     _apply_on = "freshbooks.credit.application"
 
     @mapping
     def application(self, record):
-        binding = self.binder_for("freshbooks.account.move").to_internal(str(record["invoiceid"]))
         return {
-            "invoice_binding_id": binding.id,
             "credit_ref": str(record.get("creditid") or ""),
             "applied_amount": float(amount(record.get("amount"))),
         }

@@ -34,12 +34,12 @@ class FreshBooksCreditNoteImporter(Component):
     _apply_on = "freshbooks.credit.note"
     _partner_key = "clientid"
 
-    def run(self, external_id, record=None, force=False):
+    def _prepare(self, external_id, record=None, force=False):
         record = self._peek(external_id, record)
         if record is not None and self.model._ignored(record):
             self.status = "unchanged"
             return f"{external_id}: an overpayment credit, booked with its payment."
-        return super().run(external_id, record=record, force=force)
+        return super()._prepare(external_id, record=record, force=force)
 
     def _posted_when_imported(self):
         return str(self.external_record.get("status") or "") != "draft"

@@ -91,6 +91,10 @@ class FreshBooksBackend(models.Model):
         """FreshBooks' change times compared on the real time line."""
         return real_time(stamp) > real_time(other)
 
+    @staticmethod
+    def _checkpoint_time(stamp):
+        return real_time(stamp).replace(tzinfo=None)
+
     def _polling_domain(self):
         return [("state", "=", "connected")]
 

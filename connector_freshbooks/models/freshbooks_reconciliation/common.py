@@ -51,15 +51,10 @@ class FreshBooksReconciliation(models.Model):
     freshbooks_total = fields.Monetary("Total (FreshBooks)", readonly=True)
     freshbooks_outstanding = fields.Monetary("Outstanding (FreshBooks)", readonly=True)
     freshbooks_paid = fields.Monetary("Paid (FreshBooks)", readonly=True)
-    move_count = fields.Integer("Posted in Odoo", readonly=True)
-    move_total = fields.Monetary("Total (Odoo)", readonly=True)
     move_outstanding = fields.Monetary("Outstanding (Odoo)", readonly=True)
     move_paid = fields.Monetary("Paid (Odoo)", readonly=True)
-    total_difference = fields.Monetary(readonly=True)
     outstanding_difference = fields.Monetary(readonly=True)
     difference_count = fields.Integer(
-        "Differences",
-        readonly=True,
         help="Invoices not posted in Odoo, posted moves FreshBooks no longer counts, and "
         "invoices whose total or outstanding differ.",
     )

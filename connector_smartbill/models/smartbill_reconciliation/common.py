@@ -66,10 +66,8 @@ class SmartBillReconciliation(models.Model):
         "Paid (SmartBill)", readonly=True, help="Of the invoices whose payment status was read."
     )
     # Odoo's side
-    move_count = fields.Integer("Posted in Odoo", readonly=True)
     move_untaxed = fields.Monetary("Untaxed (Odoo)", readonly=True)
     move_tax = fields.Monetary("VAT (Odoo)", readonly=True)
-    move_total = fields.Monetary("Total (Odoo)", readonly=True)
     move_total_ron = fields.Monetary(
         "Total in company currency", currency_field="company_currency_id", readonly=True
     )
@@ -79,11 +77,8 @@ class SmartBillReconciliation(models.Model):
     # the differences
     untaxed_difference = fields.Monetary(readonly=True)
     tax_difference = fields.Monetary("VAT difference", readonly=True)
-    total_difference = fields.Monetary(readonly=True)
     paid_difference = fields.Monetary(readonly=True)
     difference_count = fields.Integer(
-        "Differences",
-        readonly=True,
         help="Documents that differ or are not in Odoo, moves without a SmartBill "
         "document, and numbers without e-Factura.",
     )

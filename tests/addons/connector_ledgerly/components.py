@@ -42,9 +42,8 @@ class LedgerlyImporter(Component):
 
 class LedgerlyPartnerMapper(Component):
     _name = "ledgerly.partner.mapper"
-    _inherit = ["base.import.mapper", "ledgerly.base"]
+    _inherit = ["connector.import.mapper", "ledgerly.base"]
     _apply_on = "ledgerly.res.partner"
-    _usage = "import.mapper"
     direct = [("email", "email")]
 
     @mapping
@@ -52,7 +51,3 @@ class LedgerlyPartnerMapper(Component):
         if not record.get("name"):
             raise InvalidRecordError(f"Ledgerly contact {record['id']} has no name: name it there.")
         return {"name": record["name"]}
-
-    @mapping
-    def backend_id(self, record):
-        return {"backend_id": self.backend_record.id}
