@@ -164,6 +164,11 @@ class ConnectorRecordImporter(AbstractComponent):
             ignore_retry=True,
         )
 
+    def _run_id(self):
+        """The id of the sync run this import works for (False when none)."""
+        run = getattr(self.work, "run", None)
+        return run.id if run else False
+
     def _changed_values(self, binding, values):
         """Only the values that differ from the binding's: no write for no change."""
         return {
@@ -209,14 +214,13 @@ class ConnectorRecordImporter(AbstractComponent):
         with self._job_errors():
             self._import_dependencies()
         map_record = self.mapper.map_record(self.external_record)
+        written = {"payload_hash": digest, "sync_run_id": self._run_id()}
         if binding:
-            values = self._update_values(binding, map_record)
-            values["payload_hash"] = digest
+            values = {**self._update_values(binding, map_record), **written}
             binding.with_context(**self._create_context()).sudo().write(values)
             self.status = "updated"
             return self._bound(binding)
-        self.new_values = self._values_for_create(map_record)
-        self.new_values["payload_hash"] = digest
+        self.new_values = {**self._values_for_create(map_record), **written}
         self.status = "new"
         return None
 

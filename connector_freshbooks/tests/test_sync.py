@@ -101,6 +101,12 @@ class TestSync(FreshBooksHarness, TransactionCase):
         )
         self.assertEqual(len(bindings), len(self.data.invoices))
         self.assertEqual(len(self.bindings("freshbooks.res.partner")), len(self.data.clients))
+        # each record names the run that wrote it; its Odoo record shows its FreshBooks side
+        first = {run.entity: run for run in runs}
+        self.assertEqual(bindings.sync_run_id, first["invoices"])
+        self.assertEqual(self.bindings("freshbooks.account.payment").sync_run_id, first["payments"])
+        paid = self.bindings("freshbooks.account.payment")[:1]
+        self.assertEqual(paid.odoo_id.freshbooks_bind_ids, paid)
         for binding in bindings:
             invoice = self.data.invoices[int(binding.external_id)]
             move = binding.odoo_id
@@ -142,6 +148,7 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(sum(again.mapped("created_count")), 0)
         self.assertEqual(sum(again.mapped("updated_count")), 0)
         self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        self.assertEqual(bindings.sync_run_id, first["invoices"])  # unchanged: not rewritten
         self.assertEqual(
             self.backend._checkpoint("invoices"),
             max(i for i in (r.checkpoint for r in again if r.entity == "invoices") if i),

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ...jobs import JobOutcome, Pages, connector_job, import_each
@@ -39,7 +39,7 @@ class BindingPages(Pages):
 
     def import_one(self, item):
         external_id, record = item
-        return self.model._import_record(self.backend, external_id, record)
+        return self.model._import_record(self.backend, external_id, record, run=self.run)
 
     def import_here(self, items):
         if not self.model._import_together:
@@ -54,7 +54,7 @@ class BindingPages(Pages):
         its own savepoint, so that only the record at fault goes to its own job."""
         cr = self.env.cr
         new = []
-        with self.backend.work_on(self.model._name) as work:
+        with self.backend.work_on(self.model._name, run=self.run) as work:
 
             def prepare(item):
                 importer = work.component(usage="record.importer")
@@ -109,6 +109,21 @@ class ConnectorBinding(models.AbstractModel):
     _webhook_noun = None  # its webhook events' noun, e.g. "invoice"
     _oauth_scope = None  # the OAuth scope that reads it, e.g. "user:invoices:read"
 
+    payload_hash = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Digest of the source's record last imported: an unchanged record is skipped.",
+    )
+    sync_run_id = fields.Many2one(
+        "connector.sync.run",
+        "Last written by",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The sync run whose import last created or changed this record.",
+    )
+
     def _ignored(self, record):
         """Whether the source's ``record`` is not this model's to book (a poll skips it)."""
         return False
@@ -129,7 +144,7 @@ class ConnectorBinding(models.AbstractModel):
     @connector_job
     def import_record(self, backend, external_id, record=None, force=False, run=None):
         """Job: import one record (``record``: its payload, when known)."""
-        return self._import_record(backend, external_id, record, force)
+        return self._import_record(backend, external_id, record, force, run=run)
 
     @api.model
     @connector_job
@@ -139,8 +154,8 @@ class ConnectorBinding(models.AbstractModel):
         return BindingPages(self, backend, run).import_page(records)
 
     @api.model
-    def _import_record(self, backend, external_id, record=None, force=False):
-        with backend.work_on(self._name) as work:
+    def _import_record(self, backend, external_id, record=None, force=False, run=None):
+        with backend.work_on(self._name, run=run) as work:
             importer = work.component(usage="record.importer")
             text = importer.run(external_id, record=record, force=force)
         return JobOutcome.of_status(text, importer.status)

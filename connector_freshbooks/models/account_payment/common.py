@@ -38,3 +38,11 @@ class FreshBooksAccountPayment(models.Model):
             **super()._known_hashes(backend),
             **self.env["freshbooks.credit.application"]._known_hashes(backend),
         }
+
+
+class AccountPayment(models.Model):
+    _inherit = "account.payment"
+
+    freshbooks_bind_ids = fields.One2many(
+        "freshbooks.account.payment", "odoo_id", "FreshBooks payments", readonly=True
+    )

@@ -22,11 +22,6 @@ class FreshBooksBinding(models.AbstractModel):
         "freshbooks.backend", "FreshBooks backend", required=True, ondelete="restrict", index=True
     )
     external_id = fields.Char("FreshBooks id", index=True, readonly=True)
-    payload_hash = fields.Char(
-        readonly=True,
-        copy=False,
-        help="Digest of the FreshBooks record last imported: an unchanged record is skipped.",
-    )
     freshbooks_updated = fields.Char(
         "Changed in FreshBooks", readonly=True, help="FreshBooks' time stamp (US/Eastern)."
     )

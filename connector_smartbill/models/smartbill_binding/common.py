@@ -24,11 +24,6 @@ class SmartBillBinding(models.AbstractModel):
         "smartbill.backend", "SmartBill backend", required=True, ondelete="restrict", index=True
     )
     external_id = fields.Char("SmartBill record", index=True, readonly=True)
-    payload_hash = fields.Char(
-        readonly=True,
-        copy=False,
-        help="Digest of the SmartBill record last imported: an unchanged record is skipped.",
-    )
     smartbill_company_id = fields.Many2one(
         related="backend_id.company_id", string="SmartBill company", store=True, index=True
     )

@@ -133,7 +133,6 @@ class LedgerlyPartner(models.Model):
     odoo_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     backend_id = fields.Many2one("ledgerly.backend", required=True, ondelete="restrict")
     external_id = fields.Char("Ledgerly id", index=True, readonly=True)
-    payload_hash = fields.Char(readonly=True, copy=False)
 
     _ledgerly_uniq = models.Constraint(
         "unique(backend_id, external_id)", "A Ledgerly contact is bound once per backend."
