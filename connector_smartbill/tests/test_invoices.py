@@ -483,6 +483,10 @@ class TestSpv(RomanianCompanyCase):
         self.assertEqual(refusal.state, "failed")
         self.assertIn("ANAF refused the invoice", refusal.message)
         self.assertIn("BR-RO-010", refusal.message)
+        said = refusal.action_retry()["params"]  # nothing to import: it says why
+        self.assertEqual(said["type"], "warning")
+        self.assertIn("cannot be retried: ANAF's refusal", said["message"])
+        self.assertEqual(refusal.state, "failed")
         self.backend.spv_since = self.first
         self.assertEqual(self.backend.spv_imported_until, self.last)  # every day done
         lists = self.sim.requests.count("/prod/FCTEL/rest/listaMesajePaginatieFactura")

@@ -269,16 +269,47 @@ class SmartBillDocument(models.Model):
 
     def action_retry(self):
         """Import the failed documents again, in a new sync run; those their source could
-        not give are fetched again first, each by a job of its own (``fetch_again``)."""
+        not give are fetched again first, each by a job of its own (``fetch_again``).
+        Says what it queued, and why an ANAF refusal cannot be retried."""
         self.backend_id._check_manager()
         # an ANAF refusal has no invoice XML to import
         documents = self.filtered(lambda d: d.state in ("failed", "new") and d.attachment_id)
         documents.write({"state": "new", "message": False})
-        for backend, todo in (documents | self.filtered("unread")).grouped("backend_id").items():
+        queued = documents | self.filtered("unread")
+        for backend, todo in queued.grouped("backend_id").items():
             run = backend._new_run("documents")
             todo.filtered("attachment_id").enqueue_import(run=run)
             for document in todo.filtered("unread"):
                 document.with_delay(identity_key=identity_without_run).fetch_again(run=run)
+        said = []
+        if queued:
+            said.append(
+                self.env._(
+                    "%(count)s queued for import (%(fetched)s fetched again from their source "
+                    "first): Sync runs shows how it ends.",
+                    count=len(queued),
+                    fetched=len(queued.filtered("unread")),
+                )
+            )
+        refusals = (self - queued).filtered(lambda d: d.state == "failed")
+        if refusals:
+            said.append(
+                self.env._(
+                    "%(count)s cannot be retried: ANAF's refusal of an upload holds no invoice "
+                    "to import. Correct the invoice in SmartBill and send it to ANAF again; "
+                    "the next SPV import reads ANAF's new answer.",
+                    count=len(refusals),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": " ".join(said) or self.env._("Nothing to retry: already imported."),
+                "type": "warning" if refusals else "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"} if queued else False,
+            },
+        }
 
     @connector_job
     def fetch_again(self, run=None):
