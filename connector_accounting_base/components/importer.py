@@ -164,10 +164,9 @@ class ConnectorRecordImporter(AbstractComponent):
             ignore_retry=True,
         )
 
-    def _run_id(self):
-        """The id of the sync run this import works for (False when none)."""
-        run = getattr(self.work, "run", None)
-        return run.id if run else False
+    def _run(self):
+        """The sync run this import works for (None when none)."""
+        return getattr(self.work, "run", None)
 
     def _changed_values(self, binding, values):
         """Only the values that differ from the binding's: no write for no change."""
@@ -214,7 +213,10 @@ class ConnectorRecordImporter(AbstractComponent):
         with self._job_errors():
             self._import_dependencies()
         map_record = self.mapper.map_record(self.external_record)
-        written = {"payload_hash": digest, "sync_run_id": self._run_id()}
+        written = {"payload_hash": digest}
+        run = self._run()
+        if run:  # an import outside a run (a dependency) leaves the run the record names
+            written["sync_run_id"] = run.id
         if binding:
             values = {**self._update_values(binding, map_record), **written}
             binding.with_context(**self._create_context()).sudo().write(values)

@@ -67,9 +67,9 @@ class BindingPages(Pages):
             counts, rest = import_each(cr, items, prepare, self.label)
             if not new:
                 return counts, rest
+            importers = [importer for _item, importer in new]
             try:
                 with cr.savepoint():
-                    importers = [importer for _item, importer in new]
                     bindings = importers[0]._create_bindings(importers)
                     for importer, binding in zip(importers, bindings, strict=True):
                         importer._bound(binding)
@@ -82,7 +82,8 @@ class BindingPages(Pages):
                 )
                 counts.update(again)
                 return counts, rest + alone
-        counts["created"] += len(new)
+        for importer in importers:  # created, or gone when its finish removed it
+            counts.update(JobOutcome.of_status("", importer.status).counts)
         return counts, rest
 
 
