@@ -9,6 +9,7 @@ nothing, partners matched and never merged, a 429 storm with nothing lost."""
 import copy
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
@@ -165,7 +166,17 @@ class TestSync(FreshBooksHarness, TransactionCase):
             )
             line.pop("taxName1"), line.pop("taxAmount1"), line.pop("taxName2", None)
         compute_totals(negative)
-        runs = self.sync()
+        sizes = []  # how many invoice bindings each create makes
+        binding_class = type(self.env["freshbooks.account.move"])
+        create = binding_class.create
+
+        def counted(model, vals_list):
+            sizes.append(len(vals_list) if isinstance(vals_list, list) else 1)
+            return create(model, vals_list)
+
+        with patch.object(binding_class, "create", counted):
+            runs = self.sync()
+        self.assertGreater(max(sizes), 1)  # a page's invoices made by one create
         invoices_run = runs.filtered(lambda r: r.entity == "invoices")
         self.assertEqual(invoices_run.state, "failed")
         self.assertEqual(invoices_run.created_count, len(self.data.invoices) - 1)

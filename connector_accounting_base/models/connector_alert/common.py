@@ -15,7 +15,7 @@ class ConnectorAlert(models.Model):
     _description = "Connector health alert"
     _order = "state desc, opened desc"
 
-    res_id = fields.Many2oneReference("Backend id")  # "Backend" is its name
+    res_id = fields.Many2oneReference("Backend id")  # "Backend" labels backend_name
     backend_name = fields.Char("Backend", compute="_compute_backend_name")
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     kind = fields.Selection(

@@ -82,9 +82,12 @@ class ConnectorPollingMixin(models.AbstractModel):
         if stamp and (not current or self._after(stamp, current)):
             self.env["connector.checkpoint"]._put(self, entity, stamp)
 
-    @staticmethod
-    def _after(stamp, other):
-        """Whether change time ``stamp`` is later than ``other`` (ISO text by default)."""
+    def _after(self, stamp, other):
+        """Whether change time ``stamp`` is later than ``other``: as instants when both
+        read as one (:meth:`_checkpoint_time`), else as text."""
+        mine, theirs = self._checkpoint_time(stamp), self._checkpoint_time(other)
+        if mine and theirs:
+            return mine > theirs
         return stamp > other
 
     @staticmethod

@@ -87,12 +87,8 @@ class FreshBooksBackend(models.Model):
         return None
 
     @staticmethod
-    def _after(stamp, other):
-        """FreshBooks' change times compared on the real time line."""
-        return real_time(stamp) > real_time(other)
-
-    @staticmethod
     def _checkpoint_time(stamp):
+        """FreshBooks' wall time as an instant: compared on the real time line."""
         return real_time(stamp).replace(tzinfo=None)
 
     def _polling_domain(self):
