@@ -1,7 +1,4 @@
-# The plain-Python layer (api/) is importable without Odoo as ``connector_freshbooks.api``;
-# the Odoo parts load only when Odoo loads the addon.
-if __name__.startswith("odoo.addons."):
-    from . import components, controllers, models
+from . import components, controllers, models
 
 
 PRICE_DIGITS = 4  # FreshBooks' unit costs come with up to four decimals (2.75 x 112.3456)

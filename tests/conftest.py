@@ -6,13 +6,14 @@ from dataclasses import replace
 import psycopg2
 import pytest
 
-from connector_accounting_base.api.limiter import forget_limiters
-from connector_smartbill.api import (
+from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
+from odoo.addons.connector_smartbill.api import (
     V1_LIMIT,
     V3_LIMIT,
     SmartBillV1Client,
     SmartBillV3Client,
 )
+
 from tests.smartbill_sim import SimServer, generate
 
 WINDOW = 1.0

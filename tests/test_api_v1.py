@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from connector_smartbill.api import (
+from odoo.addons.connector_smartbill.api import (
     AuthenticationError,
     NotFoundError,
     PermissionDeniedError,
@@ -16,6 +16,7 @@ from connector_smartbill.api import (
     ValidationError,
     metering,
 )
+
 from tests.conftest import CLIENT_OPTIONS, FAST_V1
 
 

@@ -4,12 +4,13 @@ import time
 
 import pytest
 
-from connector_smartbill.api import (
+from odoo.addons.connector_smartbill.api import (
     AuthenticationError,
     NotFoundError,
     SmartBillV3Client,
     ValidationError,
 )
+
 from tests.conftest import CLIENT_OPTIONS, FAST_V3
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from connector_smartbill.api import ValidationError
-from connector_smartbill.api.bnr import BnrClient, parse_rates
+from odoo.addons.connector_smartbill.api import ValidationError
+from odoo.addons.connector_smartbill.api.bnr import BnrClient, parse_rates
 
 
 def test_yearly_file_rates_per_unit_with_multiplier(sim):

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from connector_smartbill.efactura import EFacturaError, parse, read_files, split_id
-from connector_smartbill.efactura.__main__ import main
+from odoo.addons.connector_smartbill.cli.smartbill_read import main
+from odoo.addons.connector_smartbill.efactura import EFacturaError, parse, read_files, split_id
+
 from tests.smartbill_sim import generate
 
 

@@ -9,21 +9,22 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from connector_accounting_base.api import (
+from odoo.addons.connector_accounting_base.api import (
     AuthenticationError,
     PermissionDeniedError,
     RateLimitedError,
     ValidationError,
 )
-from connector_accounting_base.api.limiter import forget_limiters
-from connector_freshbooks.api import (
+from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
+from odoo.addons.connector_freshbooks.api import (
     SCOPES,
     SIGNATURE_HEADER,
     FreshBooksClient,
     OAuthClient,
     read_delivery,
 )
-from connector_freshbooks.api.webhooks import signature
+from odoo.addons.connector_freshbooks.api.webhooks import signature
+
 from tests.freshbooks_sim import FreshBooksSim, Receiver, generate
 
 REDIRECT = "https://odoo.example.com/freshbooks/auth/callback"

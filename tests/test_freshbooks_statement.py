@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from connector_freshbooks.api import StatementError, read_statement
+from odoo.addons.connector_freshbooks.api import StatementError, read_statement
+
 from tests.freshbooks_sim.dataset import compute_totals
 
 

@@ -15,9 +15,9 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from connector_accounting_base.api.http import Redactor
-from connector_accounting_base.api.limiter import forget_limiters
-from connector_smartbill.api import (
+from odoo.addons.connector_accounting_base.api.http import Redactor
+from odoo.addons.connector_accounting_base.api.limiter import forget_limiters
+from odoo.addons.connector_smartbill.api import (
     RateLimitedError,
     SmartBillError,
     SmartBillV1Client,
@@ -25,10 +25,10 @@ from connector_smartbill.api import (
     TransientError,
     ValidationError,
 )
-from connector_smartbill.api.bnr import BnrClient
-from connector_smartbill.efactura import EFacturaError
-from connector_smartbill.efactura.source import DocumentFolder
-from connector_smartbill.efactura.spv import SpvClient, SpvError
+from odoo.addons.connector_smartbill.api.bnr import BnrClient
+from odoo.addons.connector_smartbill.efactura import EFacturaError
+from odoo.addons.connector_smartbill.efactura.source import DocumentFolder
+from odoo.addons.connector_smartbill.efactura.spv import SpvClient, SpvError
 
 TOKEN = "003|s3cr3t-token-value/+=&<>\"'"
 EMAIL = "api@example.ro"

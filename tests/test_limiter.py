@@ -10,8 +10,8 @@ import psycopg2
 import pytest
 import requests
 
-from connector_accounting_base.api.limiter import PostgresWindow, forget_limiters
-from connector_smartbill.api import (
+from odoo.addons.connector_accounting_base.api.limiter import PostgresWindow, forget_limiters
+from odoo.addons.connector_smartbill.api import (
     RateLimit,
     RateLimitedError,
     RateLimiter,
@@ -19,6 +19,7 @@ from connector_smartbill.api import (
     TransientError,
     shared_limiter,
 )
+
 from tests.conftest import CLIENT_OPTIONS, FAST_V1, PYTEST_DB, WINDOW
 
 

@@ -5,8 +5,9 @@ import logging
 
 import pytest
 
-from connector_accounting_base.api.errors import strip_html
-from connector_smartbill.api import SmartBillError, SmartBillV1Client, SmartBillV3Client
+from odoo.addons.connector_accounting_base.api.errors import strip_html
+from odoo.addons.connector_smartbill.api import SmartBillError, SmartBillV1Client, SmartBillV3Client
+
 from tests.conftest import CLIENT_OPTIONS, FAST_V1, FAST_V3
 
 

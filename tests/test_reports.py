@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from connector_smartbill.api import ValidationError
-from connector_smartbill.api.reports import read_payments
+from odoo.addons.connector_smartbill.api import ValidationError
+from odoo.addons.connector_smartbill.api.reports import read_payments
 
 REPORT = (
     "Data;Document;Tip incasare;Valoare;Moneda;Facturi;Client\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from connector_smartbill.api.schemas import (
+from odoo.addons.connector_smartbill.api.schemas import (
     Client,
     EstimateInvoices,
     PaymentStatus,
@@ -16,7 +16,7 @@ from connector_smartbill.api.schemas import (
     Tax,
     WarehouseStock,
 )
-from connector_smartbill.api.v1 import _unwrap
+from odoo.addons.connector_smartbill.api.v1 import _unwrap
 
 EXAMPLES = json.loads(
     (Path(__file__).parent / "fixtures" / "swagger_v1_examples.json").read_text(),

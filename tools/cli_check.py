@@ -1,6 +1,7 @@
 """The ``smartbill_import`` command end to end, as an integrator runs it: ``odoo-bin``
 finds it in the addon, imports real files into a database that has the addon, prints its
-JSON and exits 1 when a file failed; the same files again create nothing.
+JSON and exits 1 when a file failed; the same files again create nothing. Then
+``smartbill_read``, which reads the same files without a database.
 
 Called by ``run_odoo.py test`` on the test database once the Odoo tests ran: a new
 Romanian company and a backend with only its CIF and company are committed first
@@ -83,4 +84,17 @@ def check(src, db):
         outputs.append(run.stdout)
     if outputs[0] != outputs[1]:
         problems.append("the same files again changed what the command prints")
-    return problems
+    return problems + read_problems(src, files)
+
+
+def read_problems(src, files):
+    """``smartbill_read`` (no database): each file as its document or its error (ANAF's
+    refusal, a missing file), exit 1."""
+    run = odoo(src, "smartbill_read", *files, str(FIXTURES / "no_such_file.xml"))
+    try:
+        entries = json.loads(run.stdout)
+    except ValueError:
+        return [f"smartbill_read: no JSON: {run.stdout[:300]} {run.stderr[-300:]}"]
+    got = (run.returncode, [entry.get("document", {}).get("id") for entry in entries])
+    expected = (1, ["FBRAO2092", None, None])  # the zip holds ANAF's refusal
+    return [f"smartbill_read: {got} != {expected}"] if got != expected else []

@@ -15,7 +15,8 @@ under a lock shared by every worker), and the call is made again.
 import re
 import time
 
-from .base import client, errors, http, limiter
+from odoo.addons.connector_accounting_base.api import client, errors, http, limiter
+
 from .oauth import API_URL
 
 ME_PATH = "/auth/api/v1/users/me"

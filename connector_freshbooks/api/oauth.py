@@ -9,7 +9,7 @@ token: each one works once, and the answer carries the next one. Every failure i
 the base's error classes, its message without the secret, the code or a token.
 """
 
-from .base import oauth
+from odoo.addons.connector_accounting_base.api import oauth
 
 API_URL = "https://api.freshbooks.com"
 AUTH_URL = "https://auth.freshbooks.com"

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from .base import errors
+from odoo.addons.connector_accounting_base.api import errors
 
 SIGNATURE_HEADER = "X-FreshBooks-Hmac-SHA256"
 VERIFY = "callback.verify"

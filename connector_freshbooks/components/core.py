@@ -6,8 +6,7 @@ folder brings its mapper and, where it does more, its own importer."""
 
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector.components.mapper import mapping
-
-from ..api.base import errors
+from odoo.addons.connector_accounting_base.api import errors
 
 DELETED = 1  # FreshBooks' vis_state of a deleted record
 

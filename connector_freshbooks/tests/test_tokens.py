@@ -16,9 +16,9 @@ from odoo import fields
 from odoo.modules.registry import DummyRLock, Registry
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.connector_accounting_base.api import errors
 from odoo.addons.connector_accounting_base.tests.common import committed_env
 
-from ..api.base import errors
 from .common import FreshBooksHarness
 
 REDIRECT = "http://odoo.test/freshbooks/auth/callback"

@@ -10,7 +10,7 @@ from .errors import (
     TransientError,
     ValidationError,
 )
-from .base import client, limiter
+from odoo.addons.connector_accounting_base.api import client, limiter
 from .v1 import DEFAULT_BASE_URL, V1_LIMIT, SmartBillV1Client
 from .v3 import V3_LIMIT, SmartBillV3Client
 

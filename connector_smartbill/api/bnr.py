@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .base import http
+from odoo.addons.connector_accounting_base.api import http
+
 from .errors import TransientError, ValidationError
 
 DEFAULT_URL = "https://www.bnr.ro"

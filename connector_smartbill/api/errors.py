@@ -2,7 +2,7 @@
 a job, the dashboard and the tests act on one hierarchy whatever the source.
 ``SmartBillError`` is the base class under the name this connector's code has always used."""
 
-from .base import errors
+from odoo.addons.connector_accounting_base.api import errors
 
 SmartBillError = errors.ConnectorError
 AuthenticationError = errors.AuthenticationError
@@ -13,3 +13,12 @@ TransientError = errors.TransientError
 ValidationError = errors.ValidationError
 MAX_PAUSE = errors.MAX_PAUSE
 strip_html = errors.strip_html
+
+
+def problems(body):
+    """The first code and the messages (joined) of the problem format's ``errors[]``,
+    which V3 answers and V1 since 2026: ``(None, "")`` for any other body."""
+    found = body.get("errors") or [] if isinstance(body, dict) else []
+    found = [problem for problem in found if isinstance(problem, dict)]
+    code = next((problem.get("code") for problem in found), None)
+    return code, "; ".join(strip_html(str(problem.get("message", ""))) for problem in found)

@@ -7,16 +7,9 @@ sometimes with HTTP 200, and blocks a token for 10 minutes after 30 calls in 10 
 
 import time
 
-from .base import client, http, limiter
-from .errors import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    TransientError,
-    ValidationError,
-    strip_html,
-)
+from odoo.addons.connector_accounting_base.api import client, http, limiter
+
+from . import errors
 from .schemas import EstimateInvoices, PaymentStatus, Series, Tax, WarehouseStock
 
 pause_seconds = http.pause_seconds
@@ -47,9 +40,8 @@ def _v1_messages(body):
     if not isinstance(body, dict):
         return ""
     if body.get("errorText"):
-        return strip_html(str(body["errorText"]))
-    errors = body.get("errors") or []
-    return "; ".join(strip_html(str(e.get("message", ""))) for e in errors if isinstance(e, dict))
+        return errors.strip_html(str(body["errorText"]))
+    return errors.problems(body)[1]
 
 
 class SmartBillV1Client(client.BaseClient):
@@ -74,19 +66,21 @@ class SmartBillV1Client(client.BaseClient):
         message = _v1_messages(body)
         lowered = message.lower()
         if status == 429 or (status == 403 and any(w in lowered for w in _BLOCKED_WORDS)):
-            return RateLimitedError(
+            return errors.RateLimitedError(
                 message or "Too many calls: SmartBill blocked the token",
                 status=status,
                 retry_at=self._block_end(response),
             )
         if status == 401:
-            return AuthenticationError(message or "Authentication failed", status=status)
+            return errors.AuthenticationError(message or "Authentication failed", status=status)
         if status == 403:
-            return PermissionDeniedError(message or "Access denied", status=status)
+            return errors.PermissionDeniedError(message or "Access denied", status=status)
         if status >= 500:
             if body is None:
                 return self.unparseable(response)
-            return TransientError(message or f"SmartBill server error {status}", status=status)
+            return errors.TransientError(
+                message or f"SmartBill server error {status}", status=status
+            )
         if body is None:
             if status == 200 and response.headers.get("Content-Type", "").startswith(
                 ("application/pdf", "application/octet-stream")
@@ -95,10 +89,10 @@ class SmartBillV1Client(client.BaseClient):
             return self.unparseable(response)
         if status >= 400 or message:
             if any(w in lowered for w in _COMPANY_WORDS):
-                return PermissionDeniedError(message, status=status)
+                return errors.PermissionDeniedError(message, status=status)
             if status == 404 or any(w in lowered for w in _NOT_FOUND_WORDS):
-                return NotFoundError(message or "Not found", status=status)
-            return ValidationError(
+                return errors.NotFoundError(message or "Not found", status=status)
+            return errors.ValidationError(
                 message or f"SmartBill refused the request ({status})", status=status
             )
         return None
@@ -155,7 +149,7 @@ class SmartBillV1Client(client.BaseClient):
             accept="application/octet-stream",
         )
         if not response.content.startswith(b"%PDF"):
-            raise TransientError(
+            raise errors.TransientError(
                 f"SmartBill sent no PDF for {series}{number}", status=response.status_code
             )
         return response.content
@@ -165,7 +159,7 @@ class SmartBillV1Client(client.BaseClient):
         gives ``are_invoices_created=False`` rather than an error."""
         try:
             body = self._get("estimate/invoices", seriesname=series, number=number)
-        except ValidationError as err:
+        except errors.ValidationError as err:
             if "nu a fost facturata" in err.message.lower():
                 return EstimateInvoices(are_invoices_created=False)
             raise

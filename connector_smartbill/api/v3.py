@@ -9,16 +9,9 @@ import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from .base import client, http, limiter
-from .errors import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    TransientError,
-    ValidationError,
-    strip_html,
-)
+from odoo.addons.connector_accounting_base.api import client, http, limiter
+
+from . import errors
 from .schemas import Client, Product, Supplier, Warehouse
 from .v1 import DEFAULT_BASE_URL, USER_AGENT
 
@@ -63,24 +56,24 @@ class SmartBillV3Client(client.BaseClient):
             return None
         if body is None and status >= 500:
             return self.unparseable(response)
-        errors = body.get("errors") or [] if isinstance(body, dict) else []
-        code = next((e.get("code") for e in errors if isinstance(e, dict)), None)
-        message = (
-            "; ".join(strip_html(str(e.get("message", ""))) for e in errors if isinstance(e, dict))
-            or f"SmartBill V3 error {status}"
-        )
+        code, message = errors.problems(body)
+        message = message or f"SmartBill V3 error {status}"
         after = pause_seconds(response.headers.get("Retry-After"))
         retry_at = time.time() + after if after is not None else None
         if status == 429:
-            return RateLimitedError(
+            return errors.RateLimitedError(
                 message, status=status, code=code, retry_at=retry_at or time.time() + 5
             )
-        kinds = {401: AuthenticationError, 403: PermissionDeniedError, 404: NotFoundError}
+        kinds = {
+            401: errors.AuthenticationError,
+            403: errors.PermissionDeniedError,
+            404: errors.NotFoundError,
+        }
         if status in kinds:
             return kinds[status](message, status=status, code=code)
         if status >= 500:
-            return TransientError(message, status=status, code=code, retry_at=retry_at)
-        return ValidationError(message, status=status, code=code)
+            return errors.TransientError(message, status=status, code=code, retry_at=retry_at)
+        return errors.ValidationError(message, status=status, code=code)
 
     # -- generic list / get -----------------------------------------------------
     def iterate(self, resource, **filters):
@@ -111,7 +104,7 @@ class SmartBillV3Client(client.BaseClient):
         prefix, model, _allowed = RESOURCES[resource]
         if not (record_id or "").startswith(prefix) or not _ID.match(record_id):
             message = f"Malformed {resource} id {record_id!r}"
-            raise ValidationError(message, code="malformed_id")
+            raise errors.ValidationError(message, code="malformed_id")
         return model.model_validate(self.request(f"{resource}/{record_id}")[1])
 
     # -- named endpoints ----------------------------------------------------------

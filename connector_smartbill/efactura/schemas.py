@@ -114,7 +114,7 @@ class Document(Canonical):
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     def summary(self):
-        """The keys of ``python -m connector_smartbill.efactura`` (documented in README)."""
+        """The keys of ``odoo-bin smartbill_read`` (documented in README)."""
         data = self.model_dump(mode="json")
         data.update(type=self.type_code, seller_vat=self.seller.vat, buyer_vat=self.buyer.vat)
         return data

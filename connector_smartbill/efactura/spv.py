@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from ..api.base import http
+from odoo.addons.connector_accounting_base.api import http
+
 from ..api.errors import SmartBillError
 from .errors import MAX_ZIP_BYTES, SourceError
 

@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 
 from odoo import api, fields, models
 
+from odoo.addons.connector_accounting_base.api import errors
 from odoo.addons.connector_accounting_base.exceptions import job_errors
 from odoo.addons.connector_accounting_base.jobs import connector_job, identity_without_run
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ...api import read_delivery
-from ...api.base import errors
 from ...api.webhooks import SIGNATURE_HEADER, VERIFY, event_of
 
 

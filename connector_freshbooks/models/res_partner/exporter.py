@@ -9,11 +9,10 @@ chatter tells which."""
 from odoo import api, models
 
 from odoo.addons.component.core import Component
+from odoo.addons.connector_accounting_base.api import errors
 from odoo.addons.connector_accounting_base.components.importer import payload_hash
 from odoo.addons.connector_accounting_base.exceptions import job_errors
 from odoo.addons.connector_accounting_base.jobs import JobOutcome, connector_job
-
-from ...api.base import errors
 
 CLIENTS = "users/clients"
 

@@ -1,14 +1,22 @@
-"""``python -m connector_smartbill.efactura FILE...``: each e-Factura file (XML, or a zip
-as SPV serves it) as its canonical document in JSON, or the error that stops it. Never a
-traceback: every failure is an entry ``{"file", "error"}``. Exits 1 when any file failed."""
+# Copyright 2026 connector_smartbill contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Each e-Factura file (XML, or a zip as SPV serves it) as its canonical document in JSON,
+or the error that stops it; no database.
+
+Usage: ``odoo-bin --addons-path=... smartbill_read FILE_OR_ZIP...``
+
+Never a traceback: every failure is an entry ``{"file", "error"}``. Exits 1 when any file
+failed, 2 without a file."""
 
 import json
 import sys
 from pathlib import Path
 
-from .archive import read_files
-from .errors import MAX_ZIP_BYTES, EFacturaError
-from .reader import parse
+from odoo.cli.command import Command
+
+from odoo.addons.connector_smartbill.efactura.archive import read_files
+from odoo.addons.connector_smartbill.efactura.errors import MAX_ZIP_BYTES, EFacturaError
+from odoo.addons.connector_smartbill.efactura.reader import parse
 
 
 def entries(path):
@@ -43,5 +51,10 @@ def main(argv=None):
     return 1 if any("error" in entry for entry in results) else 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+class SmartbillRead(Command):
+    """Print e-Factura files (XML or SPV zips) as the connector reads them (no database)."""
+
+    name = "smartbill_read"
+
+    def run(self, cmdargs):
+        sys.exit(main(cmdargs))
