@@ -14,6 +14,7 @@ under a lock shared by every worker), and the call is made again.
 
 import re
 import time
+from urllib.parse import urlsplit
 
 from odoo.addons.connector_accounting_base.api import client, errors, http, limiter
 
@@ -21,6 +22,7 @@ from .oauth import API_URL
 
 ME_PATH = "/auth/api/v1/users/me"
 MAX_PER_PAGE = 100
+MAX_LINK = 2048  # characters of a share link
 USER_AGENT = "connector_freshbooks/19.0.1.0.0 (Odoo; +https://github.com/OCA)"
 # FreshBooks publishes no limit: a budget kept under what its servers have answered 429 to
 DEFAULT_LIMIT = limiter.RateLimit(calls=100, window=60.0, server="FreshBooks")
@@ -166,6 +168,31 @@ class FreshBooksClient(client.BaseClient):
         path = f"{self._accounting(resource)}/{int(record_id)}"
         answer = self.request(path, method="PUT", json={single: values})[1]
         return answer["response"]["result"][single]
+
+    def share_link(self, invoice_id):
+        """The link to view invoice ``invoice_id`` on FreshBooks' web app, as its API
+        gives it (*Invoice Links*: ``GET .../invoices/invoices/<id>/share_link``); anyone
+        holding it can view the invoice, so it is asked for when wanted and never kept.
+        Only an https link on FreshBooks' own host (``*.freshbooks.com``) is returned;
+        anything else is a ``ValidationError``. Whether FreshBooks gives one for a draft
+        is unpublished."""
+        path = f"{self._accounting('invoices/invoices')}/{int(invoice_id)}/share_link"
+        body = self.request(path, {"share_method": "share_link"})[1]
+        result = ((body.get("response") or {}).get("result") or {}).get("share_link")
+        link = result.get("share_link") if isinstance(result, dict) else None
+        parts = urlsplit(link) if isinstance(link, str) and len(link) <= MAX_LINK else None
+        host = (parts.hostname or "") if parts else ""
+        if not (
+            parts
+            and parts.scheme == "https"
+            and (host == "freshbooks.com" or host.endswith(".freshbooks.com"))
+            and link.isprintable()
+            and " " not in link
+        ):
+            raise errors.ValidationError(
+                f"FreshBooks answered no link on its web app for invoice {int(invoice_id)}"
+            )
+        return link
 
     def _accounting(self, resource):
         if not self.account_id:

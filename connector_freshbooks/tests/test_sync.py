@@ -12,6 +12,7 @@ from decimal import Decimal
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.connector_accounting_base.tests.common import run_stored_jobs
@@ -399,6 +400,28 @@ class TestSync(FreshBooksHarness, TransactionCase):
         self.assertEqual(len(different), 1)
         self.assertEqual(different.client_ref, str(invoice["customerid"]))
         self.assertEqual((different.difference_count, different.outstanding_difference), (1, -1.0))
+
+    def test_an_invoice_opens_in_freshbooks_by_the_link_its_api_gives(self):
+        self.sync()
+        invoice = next(i for i in self.data.invoices.values() if i["status"] != 1)
+        binding = self.move_of(invoice["id"]).freshbooks_bind_ids
+        asked = len(self.sim.requests)
+        action = binding.action_open_in_freshbooks()
+        self.assertEqual((action["type"], action["target"]), ("ir.actions.act_url", "new"))
+        self.assertTrue(action["url"].startswith("https://my.freshbooks.com/#/link/"))
+        path = f"/accounting/account/{self.data.account_id}/invoices/invoices/{invoice['id']}"
+        self.assertEqual(self.sim.requests[asked:], [("GET", f"{path}/share_link")])
+        # a link anywhere but on FreshBooks' web app, over https, is refused in words
+        self.addCleanup(self.sim.share_links.clear)
+        for hostile in (
+            "javascript:alert(1)",
+            "http://my.freshbooks.com/#/link/x",
+            "https://my.freshbooks.com.example.net/#/link/x",
+            "https://my.freshbooks.com/#/link/x\nSet-Cookie: a=b",
+        ):
+            self.sim.share_links[invoice["id"]] = hostile
+            with self.assertRaisesRegex(UserError, "did not give a link to invoice"):
+                binding.action_open_in_freshbooks()
 
     def test_an_edit_behind_the_lock_date_is_flagged_not_booked(self):
         self.sync()

@@ -5,7 +5,9 @@ Pages of FreshBooks' public documentation followed (freshbooks.com/api):
 ``/auth/oauth/token``, access tokens of 12 hours, single-use refresh tokens),
 *Business, Roles, and Identity* (``/auth/api/v1/users/me``), *Scopes*
 (``user:<object>:<read|write>``, the 403 ``insufficient_scope`` message), *Clients*,
-*Invoices* (``include[]=lines``, ``action_mark_as_sent``, ``action_email``, DELETE),
+*Invoices* (``include[]=lines``, ``action_mark_as_sent``, ``action_email``, DELETE;
+*Invoice Links*: ``GET .../invoices/<id>/share_link?share_method=share_link``, its link
+on the web app, ``https://my.freshbooks.com/#/link/<token>``),
 *Payments* (types, ``from_credit``/``creditid``, ``overpaymentid``), *Credits*
 (``credit_notes/credit_notes``, goodwill / prepayment / overpayment), *Taxes*,
 *Active and Deleted Objects* (``vis_state``; a PUT carrying it applies only it; lists
@@ -22,8 +24,10 @@ The official SDK (``freshbooks-sdk``) reads and writes it unchanged when
 Where FreshBooks publishes nothing, the simulator makes a choice and says so: tax
 rounding (``Dataset.rounding``: per tax of the invoice or per line), which requests get
 which error envelope (``error_style``), what a GET of a deleted invoice answers (the
-invoice with ``vis_state`` 1), and how an overpayment is stated (the payment keeps the
-whole amount, the excess becomes an overpayment credit named by ``overpaymentid``).
+invoice with ``vis_state`` 1), how an overpayment is stated (the payment keeps the
+whole amount, the excess becomes an overpayment credit named by ``overpaymentid``), and
+whether a draft invoice has a share link (it has one here; ``share_links`` sets the link
+an invoice's answer gives, for a test).
 
 Every write is checked whole before anything is stored: a refused request leaves
 nothing behind. Accounting time stamps go out as FreshBooks gives them: zone-naive
@@ -179,6 +183,7 @@ class FreshBooksSim(ThreadedServer):
         self.callbacks, self.deliveries = {}, []
         self.faults, self.requests, self.arrivals = [], [], {}
         self.emails = []  # (invoice id, recipients) sent by action_email
+        self.share_links = {}  # invoice id -> the link its share_link answer gives
         self.verify_delay = 0.05  # seconds between a registration and its verifier
         self.refresh_count = 0
         self.rejected = 0  # calls answered 429 for the rate
@@ -913,6 +918,8 @@ class _Handler(BaseHTTPRequestHandler):
             values = self.wrapped(spec)
             record, events = self.sim.create(spec.single, values, notify=False)
             return self.written(spec, record, events)
+        if rest[1:] == ["share_link"] and spec.single == "invoice" and method == "GET":
+            return self.share_link(rest[0], query)
         if len(rest) != 1 or not rest[0].isdigit() or not rest[0].isascii():
             raise RefusedError(404, 1012, f"{spec.single.capitalize()} not found.", "id")
         record_id = int(rest[0])
@@ -928,6 +935,28 @@ class _Handler(BaseHTTPRequestHandler):
             record, events = self.sim.delete(spec.single, record_id, notify=False)
             return self.written(spec, record, events)
         raise RefusedError(405, 1004, "Method not allowed.")
+
+    def share_link(self, invoice_text, query):
+        """*Invoice Links*: a link to view the invoice on FreshBooks' web app, by the
+        share method asked (``share_link``, ``email``, ``sms`` or ``pdf``)."""
+        if not invoice_text.isdigit() or not invoice_text.isascii():
+            raise RefusedError(404, 1012, "Invoice not found.", "id")
+        invoice = self.sim._existing("invoice", int(invoice_text))
+        method = query.get("share_method", ["share_link"])[0]
+        if method not in ("share_link", "email", "sms", "pdf"):
+            raise RefusedError(400, 1001, "Invalid share_method.", "share_method", method)
+        token = hashlib.sha256(f"{self.data.account_id}/{invoice['id']}".encode()).hexdigest()
+        link = self.sim.share_links.get(invoice["id"]) or (
+            f"https://my.freshbooks.com/#/link/{token[:40]}?type=secondary&share_method={method}"
+        )
+        result = {
+            "clientid": invoice["customerid"],
+            "resource_type": "invoice",
+            "resourceid": str(invoice["id"]),
+            "share_link": link,
+            "share_method": method,
+        }
+        return self.send(200, {"response": {"result": {"share_link": result}}})
 
     def wrapped(self, spec):
         """The body's record: ``{"<noun>": {...}}``."""

@@ -1,6 +1,9 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.connector_accounting_base.api import ConnectorError
 
 VIS_STATES = [("0", "Active"), ("1", "Deleted"), ("2", "Archived")]
 
@@ -31,6 +34,23 @@ class FreshBooksAccountMove(models.Model):
     freshbooks_total = fields.Monetary("Total (FreshBooks)", readonly=True)
     freshbooks_outstanding = fields.Monetary("Outstanding (FreshBooks)", readonly=True)
     freshbooks_paid = fields.Monetary("Paid (FreshBooks)", readonly=True)
+
+    def action_open_in_freshbooks(self):
+        """The invoice as FreshBooks shows it, in a new tab: the link FreshBooks' API
+        gives for it (``share_link``), asked for now and never stored, since anyone
+        holding it can view the invoice."""
+        self.ensure_one()
+        try:
+            link = self.backend_id._api_client().share_link(self.external_id)
+        except ConnectorError as err:
+            raise UserError(
+                self.env._(
+                    "FreshBooks did not give a link to invoice %(number)s: %(reason)s",
+                    number=self.invoice_number or self.external_id,
+                    reason=err,
+                )
+            ) from None
+        return {"type": "ir.actions.act_url", "url": link, "target": "new"}
 
 
 class AccountJournal(models.Model):

@@ -131,7 +131,7 @@ class FreshBooksPaymentImporter(Settlement, Component):
         """A payment of the record's amount on its invoice, reconciled with it."""
         invoice, values = self._payment_of(invoice_binding_id)
         payment = self._new_payments(invoice.company_id, [values])
-        self._reconcile(payment, invoice)
+        self._reconcile([(payment, invoice)])
         return payment
 
     def _values_for_create(self, map_record):
@@ -141,14 +141,14 @@ class FreshBooksPaymentImporter(Settlement, Component):
         return values
 
     def _create_bindings(self, importers):
-        """The page's payments created and posted together, each then reconciled with its
-        invoice, as Odoo books a batch of payments; then their bindings."""
+        """The page's payments created and posted together, then reconciled with their
+        invoices together, as Odoo books a batch of payments; then their bindings."""
         invoices = [importer.settling[0] for importer in importers]
         payments = self._new_payments(
             invoices[0].company_id, [importer.settling[1] for importer in importers]
         )
-        for importer, payment, invoice in zip(importers, payments, invoices, strict=True):
-            self._reconcile(payment, invoice)
+        self._reconcile(list(zip(payments, invoices, strict=True)))
+        for importer, payment in zip(importers, payments, strict=True):
             importer.new_values["odoo_id"] = payment.id
         return super()._create_bindings(importers)
 
@@ -193,16 +193,23 @@ class FreshBooksPaymentImporter(Settlement, Component):
             lambda line: line.account_type == "asset_receivable" and not line.reconciled
         )
 
-    def _reconcile(self, payment, invoice):
-        """``payment`` reconciled with ``invoice``'s open receivable; more than the
-        invoice's residual (an overpayment): the rest stays open on the client, as
-        FreshBooks keeps it as the client's credit."""
-        receivable = self._open_receivable(invoice)
-        counterpart = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id in receivable.account_id and not line.reconciled
-        )
-        (counterpart | receivable).reconcile()
-        invoice.matched_payment_ids += payment
+    def _reconcile(self, pairs):
+        """Each ``(payment, invoice)`` of ``pairs`` reconciled with the invoice's open
+        receivable, in order, by one reconciliation plan (Odoo's batch: the residuals of
+        an invoice paid twice carried from one payment to the next, as its payment
+        register does); more than the invoice's residual (an overpayment): the rest stays
+        open on the client, as FreshBooks keeps it as the client's credit."""
+        plan = []
+        for payment, invoice in pairs:
+            receivable = self._open_receivable(invoice)
+            counterpart = payment.move_id.line_ids.filtered(
+                lambda line, accounts=receivable.account_id: line.account_id in accounts
+                and not line.reconciled
+            )
+            plan.append(counterpart | receivable)
+        self.env["account.move.line"]._reconcile_plan(plan)
+        for payment, invoice in pairs:
+            invoice.matched_payment_ids += payment
 
     @staticmethod
     def _undo(payment):
