@@ -189,9 +189,8 @@ class FreshBooksClient(client.BaseClient):
             and link.isprintable()
             and " " not in link
         ):
-            raise errors.ValidationError(
-                f"FreshBooks answered no link on its web app for invoice {int(invoice_id)}"
-            )
+            message = f"FreshBooks answered no link on its web app for invoice {int(invoice_id)}"
+            raise errors.ValidationError(message)
         return link
 
     def _accounting(self, resource):
