@@ -13,7 +13,7 @@ class ConnectorCheckpoint(models.Model):
     _description = "Connector checkpoint"
     _order = "res_model, res_id, entity"
 
-    entity = fields.Char(required=True, readonly=True)
+    entity = fields.Char("Entity code", required=True, readonly=True)
     stamp = fields.Char(
         "As the source writes it", readonly=True, help="The newest change read, in the "
         "source's own zone and format: what came after it was not read yet."
