@@ -84,11 +84,7 @@ class TestHostile(WebhookCase):
     def test_only_post_reaches_the_webhook(self):
         self.register()
         invoice = next(iter(self.sim.data.invoices.values()))
-        form = self.sim._form("invoice.update", invoice["id"])
-        verifier = next(
-            c["_verifier"] for c in self.sim.callbacks.values() if c["event"] == "invoice"
-        )
-        signed = {"X-FreshBooks-Hmac-SHA256": self.sim.sign(verifier, form)}
+        form, signed = self.signed_delivery("invoice.update", invoice["id"])
         with self.allow_requests(all_requests=True):
             for method in ("OPTIONS", "PUT", "GET", "DELETE", "PATCH"):
                 answer = requests.request(method, self.uri, data=form, headers=signed, timeout=10)
@@ -99,17 +95,9 @@ class TestHostile(WebhookCase):
     def test_a_verifier_signs_only_its_own_event(self):
         self.register()
         client = next(iter(self.sim.data.clients.values()))
-        form = self.sim._form("client.update", client["id"])
-        invoice_verifier = next(
-            c["_verifier"] for c in self.sim.callbacks.values() if c["event"] == "invoice"
-        )
+        form, signed = self.signed_delivery("client.update", client["id"], signer="invoice")
         with self.allow_requests(all_requests=True):
-            answer = requests.post(
-                self.uri,
-                data=form,
-                headers={"X-FreshBooks-Hmac-SHA256": self.sim.sign(invoice_verifier, form)},
-                timeout=10,
-            )
+            answer = requests.post(self.uri, data=form, headers=signed, timeout=10)
         self.assertEqual(answer.status_code, 401)
 
     def test_twenty_replays_make_one_job_and_a_later_change_another(self):

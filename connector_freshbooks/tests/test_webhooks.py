@@ -72,6 +72,13 @@ class WebhookCase(FreshBooksHarness, HttpCase):
         )
         return [c["_verifier"] for c in self.sim.callbacks.values()]
 
+    def signed_delivery(self, event, object_id, signer="invoice"):
+        """The form FreshBooks would deliver for ``event`` on ``object_id`` and its
+        headers, signed with the verifier of the callback of event ``signer``."""
+        form = self.sim._form(event, object_id)
+        verifier = next(c["_verifier"] for c in self.sim.callbacks.values() if c["event"] == signer)
+        return form, {"X-FreshBooks-Hmac-SHA256": self.sim.sign(verifier, form)}
+
 
 @tagged("post_install", "-at_install")
 class TestWebhooks(WebhookCase):

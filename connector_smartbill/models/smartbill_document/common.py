@@ -282,13 +282,20 @@ class SmartBillDocument(models.Model):
             for document in todo.filtered("unread"):
                 document.with_delay(identity_key=identity_without_run).fetch_again(run=run)
         said = []
-        if queued:
+        fetched = len(queued.filtered("unread"))
+        if fetched:
             said.append(
                 self.env._(
                     "%(count)s queued for import (%(fetched)s fetched again from their source "
                     "first): Sync runs shows how it ends.",
                     count=len(queued),
-                    fetched=len(queued.filtered("unread")),
+                    fetched=fetched,
+                )
+            )
+        elif queued:
+            said.append(
+                self.env._(
+                    "%(count)s queued for import: Sync runs shows how it ends.", count=len(queued)
                 )
             )
         refusals = (self - queued).filtered(lambda d: d.state == "failed")

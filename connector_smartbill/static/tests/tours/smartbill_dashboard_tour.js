@@ -93,3 +93,34 @@ registry.category("web_tour.tours").add("smartbill_reconciliation", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("smartbill_fix_and_retry", {
+    url: "/odoo/action-connector_smartbill.smartbill_backend_action",
+    steps: () => [
+        ...openBackend,
+        {
+            content: "The backend counts the e-Factura files that failed: open them",
+            trigger: "button[name='action_open_failed_documents']",
+            run: "click",
+        },
+        {
+            content: "Each failed file says what to fix",
+            trigger: ".o_data_row:contains('VAT mapping') td[name='name']",
+            run: "click",
+        },
+        {
+            content: "The reason names the screen that fixes it",
+            trigger:
+                ".o_form_view .o_field_widget[name='message']:contains('SmartBill > Configuration > VAT mapping')",
+        },
+        {
+            content: "Retry it (the accountant has set the mapping meanwhile)",
+            trigger: ".o_form_view button[name='action_retry']",
+            run: "click",
+        },
+        {
+            content: "Odoo says what it queued",
+            trigger: ".o_notification:contains('1 queued for import')",
+        },
+    ],
+});
