@@ -69,6 +69,22 @@ class TestPayments(FreshBooksHarness, TransactionCase):
         self.assertEqual(self.move_of("freshbooks.account.payment", by_cash).journal_id, cash)
         self.assertEqual(self.move_of("freshbooks.account.payment", by_paypal).journal_id, paypal)
 
+    def test_an_invoice_paid_twice_in_one_page_is_settled_by_both(self):
+        invoice = self.invoice()  # 210.00
+        first, second = self.pay(invoice, "80.00"), self.pay(invoice, "130.00")
+        self.sync()
+        move = self.move_of("freshbooks.account.move", invoice).odoo_id
+        payments = self.move_of("freshbooks.account.payment", first) | self.move_of(
+            "freshbooks.account.payment", second
+        )
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+        self.assertEqual(sorted(payments.mapped("amount")), [80.0, 130.0])
+        self.assertEqual(move.matched_payment_ids, payments.odoo_id)
+        received = payments.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(received.mapped("reconciled"), [True, True])
+
     def test_an_overpayment_leaves_a_credit_which_pays_another_invoice(self):
         first, second = self.invoice(), self.invoice("50.00")  # 210.00 and 52.50
         paid = self.pay(first, "250.00", type="Check")  # 40.00 over
