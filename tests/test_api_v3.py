@@ -10,6 +10,7 @@ from odoo.addons.connector_smartbill.api import (
     SmartBillV3Client,
     ValidationError,
 )
+from odoo.addons.connector_smartbill.api.errors import problems
 
 from tests.conftest import CLIENT_OPTIONS, FAST_V3
 
@@ -130,3 +131,22 @@ def test_server_penalty_escalates_for_a_client_without_limiter(sim, dataset):
     limited = [a for a in answers if a.status_code == 429]
     assert len(limited) == 2
     assert float(limited[1].headers["Retry-After"]) > float(limited[0].headers["Retry-After"])
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"errors": [{"code": "E1", "message": "<b>No</b> client"}, "junk", {"message": 2}]},
+            ("E1", "No client; 2"),
+        ),
+        ({"errors": 5}, (None, "")),
+        ({"errors": "text"}, (None, "")),
+        (["errors"], (None, "")),
+        ("errors", (None, "")),
+        (None, (None, "")),
+    ],
+)
+def test_a_problem_body_of_any_shape_is_read_or_left(body, expected):
+    """The problem format's ``errors[]`` as a hostile server may send it."""
+    assert problems(body) == expected

@@ -18,7 +18,7 @@ strip_html = errors.strip_html
 def problems(body):
     """The first code and the messages (joined) of the problem format's ``errors[]``,
     which V3 answers and V1 since 2026: ``(None, "")`` for any other body."""
-    found = body.get("errors") or [] if isinstance(body, dict) else []
-    found = [problem for problem in found if isinstance(problem, dict)]
+    listed = body.get("errors") if isinstance(body, dict) else None
+    found = [p for p in listed if isinstance(p, dict)] if isinstance(listed, list) else []
     code = next((problem.get("code") for problem in found), None)
     return code, "; ".join(strip_html(str(problem.get("message", ""))) for problem in found)

@@ -918,11 +918,13 @@ class _Handler(BaseHTTPRequestHandler):
             values = self.wrapped(spec)
             record, events = self.sim.create(spec.single, values, notify=False)
             return self.written(spec, record, events)
-        if rest[1:] == ["share_link"] and spec.single == "invoice" and method == "GET":
-            return self.share_link(rest[0], query)
-        if len(rest) != 1 or not rest[0].isdigit() or not rest[0].isascii():
+        if not rest[0].isdigit() or not rest[0].isascii():
             raise RefusedError(404, 1012, f"{spec.single.capitalize()} not found.", "id")
         record_id = int(rest[0])
+        if rest[1:] == ["share_link"] and spec.single == "invoice" and method == "GET":
+            return self.share_link(record_id, query)
+        if len(rest) != 1:
+            raise RefusedError(404, 1012, f"{spec.single.capitalize()} not found.", "id")
         if method == "GET":
             record = self.sim._existing(spec.single, record_id)
             shown = public(record, spec.single, lines)
@@ -936,12 +938,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self.written(spec, record, events)
         raise RefusedError(405, 1004, "Method not allowed.")
 
-    def share_link(self, invoice_text, query):
+    def share_link(self, invoice_id, query):
         """*Invoice Links*: a link to view the invoice on FreshBooks' web app, by the
         share method asked (``share_link``, ``email``, ``sms`` or ``pdf``)."""
-        if not invoice_text.isdigit() or not invoice_text.isascii():
-            raise RefusedError(404, 1012, "Invoice not found.", "id")
-        invoice = self.sim._existing("invoice", int(invoice_text))
+        invoice = self.sim._existing("invoice", invoice_id)
         method = query.get("share_method", ["share_link"])[0]
         if method not in ("share_link", "email", "sms", "pdf"):
             raise RefusedError(400, 1001, "Invalid share_method.", "share_method", method)
