@@ -148,9 +148,49 @@ class Pages:
         """Import ``item`` alone; returns its :class:`JobOutcome`."""
         raise NotImplementedError
 
+    def prepare(self, importer, item):
+        """Prepare ``item``'s import with its record ``importer`` (the record importer's
+        ``_prepare``), for :meth:`import_together`; returns what its job tells."""
+        raise NotImplementedError
+
     def import_here(self, items):
         """Import a page; returns the summed counts and the items to import alone."""
         return import_each(self.env.cr, items, self.import_one, self.label)
+
+    def import_together(self, items, work):
+        """Import a page, its new records made together: each item read, checked and
+        mapped (or updated) in its own savepoint by a record importer of ``work``, then
+        the page's new records created by one create (as the bare ORM would) and
+        finished (bound, checked, posted). Should that create or a record's finish fail,
+        the new records are imported again one at a time, each in its own savepoint, so
+        that only the record at fault goes to its own job. Returns what
+        :meth:`import_here` does."""
+        cr = self.env.cr
+        new = []
+
+        def prepare(item):
+            importer = work.component(usage="record.importer")
+            text = self.prepare(importer, item)
+            if importer.status == "new":
+                new.append((item, importer))
+                return JobOutcome("")  # counted once created
+            return JobOutcome.of_status(text, importer.status)
+
+        counts, rest = import_each(cr, items, prepare, self.label)
+        if not new:
+            return counts, rest
+        importers = [importer for _item, importer in new]
+        try:
+            with cr.savepoint():
+                importers[0]._bind_all(importers, importers[0]._create_bindings(importers))
+        except Exception as err:  # noqa: BLE001 - imported again, one at a time
+            _logger.info("%s new records imported one at a time: %s", len(new), type(err).__name__)
+            again, alone = import_each(cr, [item for item, _i in new], self.import_one, self.label)
+            counts.update(again)
+            return counts, rest + alone
+        for importer in importers:  # created, or gone when its finish removed it
+            counts.update(JobOutcome.of_status("", importer.status).counts)
+        return counts, rest
 
     # -- the mechanism --------------------------------------------------------------------
     def queue(self, items):

@@ -113,6 +113,27 @@ class ConnectorRecordImporter(AbstractComponent):
         """What to write on an existing binding: the mapped values that changed."""
         return self._changed_values(binding, map_record.values())
 
+    def _find_binding(self):
+        """The binding of ``external_id``, if any; none found, no other job may have
+        committed one meanwhile (see ``_check_not_created_meanwhile``)."""
+        binding = self.binder.to_internal(self.external_id)
+        if not binding:
+            self._check_not_created_meanwhile()
+        return binding
+
+    def _digest(self):
+        """What tells the record read from the one last imported (``payload_hash``)."""
+        return payload_hash(self.external_record)
+
+    def _skip(self, binding, digest):
+        """Why ``binding``'s record is not written (its status), or None: it is.
+        Unchanged when its digest is the one last imported."""
+        return "unchanged" if binding.payload_hash == digest else None
+
+    def _write(self, binding, values):
+        """Write an existing binding's changed ``values``."""
+        binding.with_context(**self._create_context()).sudo().write(values)
+
     def _after_import(self, binding):
         """Things the mapper cannot express: children, bank accounts..."""
 
@@ -183,7 +204,7 @@ class ConnectorRecordImporter(AbstractComponent):
         text = self._prepare(external_id, record=record, force=force)
         if self.status != "new":
             return text
-        return self._bound(self._create_bindings([self])[0])
+        return self._bind_all([self], self._create_bindings([self]))[0]
 
     def _prepare(self, external_id, record=None, force=False):
         """All of an import but a new binding's create: read, lock, re-check, skip an
@@ -203,13 +224,11 @@ class ConnectorRecordImporter(AbstractComponent):
         # held until this job's transaction ends
         for lock in self._lock_names():
             self.advisory_lock_or_retry(lock, retry_seconds=RETRY_ON_ADVISORY_LOCK)
-        binding = self.binder.to_internal(external_id)
-        if not binding:
-            self._check_not_created_meanwhile()
-        digest = payload_hash(self.external_record)
-        if binding and binding.payload_hash == digest and not force:
-            self.status = "unchanged"
-            return f"{external_id} unchanged."
+        binding = self._find_binding()
+        digest = self._digest()
+        self.status = self._skip(binding, digest) if binding and not force else None
+        if self.status:
+            return f"{external_id} {self.status}."
         with self._job_errors():
             self._import_dependencies()
         map_record = self.mapper.map_record(self.external_record)
@@ -218,8 +237,7 @@ class ConnectorRecordImporter(AbstractComponent):
         if run:  # an import outside a run (a dependency) leaves the run the record names
             written["sync_run_id"] = run.id
         if binding:
-            values = {**self._update_values(binding, map_record), **written}
-            binding.with_context(**self._create_context()).sudo().write(values)
+            self._write(binding, {**self._update_values(binding, map_record), **written})
             self.status = "updated"
             return self._bound(binding)
         self.new_values = {**self._values_for_create(map_record), **written}
@@ -236,6 +254,13 @@ class ConnectorRecordImporter(AbstractComponent):
         for importer in importers:
             importer.status = "created"
         return bindings
+
+    def _bind_all(self, importers, bindings):
+        """Each of ``bindings`` (made by :meth:`_create_bindings`) bound and finished by
+        its importer; what their jobs tell."""
+        return [
+            importer._bound(binding) for importer, binding in zip(importers, bindings, strict=True)
+        ]
 
     def _bound(self, binding):
         """Bind ``binding`` (created or updated) and finish its import; returns what the

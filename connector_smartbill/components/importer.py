@@ -4,15 +4,13 @@
 what changed.
 
 SmartBill V3 has no timestamps, so a batch compares a hash of each record it reads with
-the hash stored on the binding, and enqueues jobs only for new or changed records.
+the hash stored on the binding (the base's ``connector.binding._changes``, as a poll
+does), and enqueues jobs only for new or changed records.
 """
 
 from collections import Counter
 
-from odoo.tools import SQL
-
 from odoo.addons.component.core import AbstractComponent, Component
-from odoo.addons.connector_accounting_base.components.importer import payload_hash
 
 from ..exceptions import job_errors
 
@@ -36,43 +34,20 @@ class SmartBillBatchImporter(AbstractComponent):
     _inherit = ["base.importer", "smartbill.base"]
     _usage = "batch.importer"
 
-    def _known_hashes(self):
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT external_id, payload_hash FROM %s WHERE backend_id = %s",
-                SQL.identifier(self.model._table),
-                self.backend_record.id,
-            )
-        )
-        return dict(rows)
-
     def _records(self, filters):
         return self.backend_adapter.search(**(filters or {}))
 
     def run(self, filters=None):
-        """Returns counts: read, new, changed, unchanged, and what happened to the new
-        and changed records (queued, or created/updated; in a dry run, what would be)."""
+        """Returns counts: read, new, changed, unchanged (the binding's ``_changes``),
+        and what happened to the new and changed records (queued, or created/updated; in
+        a dry run, what would be)."""
         run = getattr(self.work, "run", None)
-        dry_run = bool(run and run.dry_run)
-        known = self._known_hashes()
-        counts = Counter()
-        pending = []
         with job_errors():
-            for record in self._records(filters):
-                counts["read"] += 1
-                external_id = record["id"]
-                if external_id not in known:
-                    counts["new"] += 1
-                elif known[external_id] != payload_hash(record):
-                    counts["changed"] += 1
-                else:
-                    counts["unchanged"] += 1
-                    continue
-                if dry_run:
-                    counts["created" if external_id not in known else "updated"] += 1
-                else:
-                    pending.append((external_id, record))
-            counts.update(self._import_records(pending))
+            counts, pending = self.model._changes(self.backend_record, self._records(filters))
+            if run and run.dry_run:
+                counts += Counter(created=counts["new"], updated=counts["changed"])
+            else:
+                counts.update(self._import_records(pending))
         return counts
 
     def _import_records(self, pending):

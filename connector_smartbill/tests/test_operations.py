@@ -393,6 +393,8 @@ class TestDocumentFaults(RunsMixin, RomanianCompanyCase):
         self.assertEqual(created, len(documents))
         self.assertFalse(jobs.filtered(lambda job: job.method_name == "import_document"))
         self.assertEqual(set(documents.move_id.mapped("state")), {"posted"})
+        # each move names the run that wrote it
+        self.assertEqual(documents.move_id.smartbill_bind_ids.sync_run_id, run)
         # a credit note is linked to the invoice it names, also when both came in one
         # page, and settles it
         notes = documents.move_id.filtered(lambda move: move.move_type == "out_refund")

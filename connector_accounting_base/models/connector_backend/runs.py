@@ -15,12 +15,15 @@ class ConnectorAccountingBackend(models.AbstractModel):
     that may synchronise (``_manager_group``); each
     of its capabilities says what it syncs (:meth:`_sync_entities`) and how a run of it
     is queued (``_queue_<entity>``); :meth:`_sync_sources` names where runs read from.
+    An entity that is a binding of its own declares itself on it (``_sync_entity``, see
+    ``connector.binding``): the backend finds it among its ``_binding_model``'s.
     """
 
     _inherit = "connector.accounting.backend"
     _connector_code = None
     _user_group = None
     _manager_group = None
+    _binding_model = None  # the connector's abstract binding, e.g. "freshbooks.binding"
 
     failed_job_count = fields.Integer("Failed jobs", compute="_compute_run_figures")
     running_run_count = fields.Integer("Runs in progress", compute="_compute_run_figures")
@@ -35,9 +38,27 @@ class ConnectorAccountingBackend(models.AbstractModel):
     )
     outage_detail = fields.Char("Technical detail", compute="_compute_outage")
 
+    def _entity_models(self):
+        """``{entity: binding model}`` of every binding that declares an entity, in the
+        order of their dependencies (their import priority), then of their modules."""
+        if not self._binding_model:
+            return {}
+        names = self.env.registry.descendants([self._binding_model], "_inherit")
+        bindings = [
+            self.env[name]
+            for name in names
+            if not self.env[name]._abstract and self.env[name]._sync_entity
+        ]
+        bindings.sort(key=lambda model: model._import_priority)
+        return {model._sync_entity: model._name for model in bindings}
+
     def _sync_entities(self):
-        """``{entity: label}``: what a backend synchronises, in the dashboard's order."""
-        return {}
+        """``{entity: label}``: what a backend synchronises, in the dashboard's order:
+        the bindings that declare an entity, then what its capabilities add."""
+        return {
+            entity: self.env[model]._sync_label or self.env[model]._description
+            for entity, model in self._entity_models().items()
+        }
 
     def _sync_sources(self):
         """``{source: label}``: where this connector's runs read from."""

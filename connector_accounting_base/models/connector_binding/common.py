@@ -1,13 +1,12 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
+from collections import Counter
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ...jobs import JobOutcome, Pages, connector_job, import_each
-
-_logger = logging.getLogger(__name__)
+from ...components.importer import payload_hash
+from ...jobs import JobOutcome, Pages, connector_job
 
 
 class BindingPages(Pages):
@@ -44,47 +43,11 @@ class BindingPages(Pages):
     def import_here(self, items):
         if not self.model._import_together:
             return super().import_here(items)
-        return self._import_together(items)
-
-    def _import_together(self, items):
-        """Each record read, checked and mapped (or updated) in its own savepoint, then
-        the page's new records created together and finished (bound, checked, posted):
-        one create for the page, as the bare ORM would. Should the page's create or a
-        record's finish fail, the new records are imported again one at a time, each in
-        its own savepoint, so that only the record at fault goes to its own job."""
-        cr = self.env.cr
-        new = []
         with self.backend.work_on(self.model._name, run=self.run) as work:
+            return self.import_together(items, work)
 
-            def prepare(item):
-                importer = work.component(usage="record.importer")
-                text = importer._prepare(item[0], record=item[1])
-                if importer.status == "new":
-                    new.append((item, importer))
-                    return JobOutcome("")  # counted once created
-                return JobOutcome.of_status(text, importer.status)
-
-            counts, rest = import_each(cr, items, prepare, self.label)
-            if not new:
-                return counts, rest
-            importers = [importer for _item, importer in new]
-            try:
-                with cr.savepoint():
-                    bindings = importers[0]._create_bindings(importers)
-                    for importer, binding in zip(importers, bindings, strict=True):
-                        importer._bound(binding)
-            except Exception as err:  # noqa: BLE001 - imported again, one at a time
-                _logger.info(
-                    "%s new records imported one at a time: %s", len(new), type(err).__name__
-                )
-                again, alone = import_each(
-                    cr, [item for item, _i in new], self.import_one, self.label
-                )
-                counts.update(again)
-                return counts, rest + alone
-        for importer in importers:  # created, or gone when its finish removed it
-            counts.update(JobOutcome.of_status("", importer.status).counts)
-        return counts, rest
+    def prepare(self, importer, item):
+        return importer._prepare(item[0], record=item[1])
 
 
 class ConnectorBinding(models.AbstractModel):
@@ -93,8 +56,9 @@ class ConnectorBinding(models.AbstractModel):
 
     A connector's bindings declare ``backend_id`` and ``external_id``, and set
     ``_import_priority`` (jobs of dependencies run first: lower is sooner). A binding
-    that is an entity of its own (polled by a ``connector.polling.mixin`` backend)
-    declares it below: its sync runs, its poll, its webhook events and the scope asked at
+    that is an entity of its own declares it below; its backend finds it by that
+    declaration (``_entity_models``): its sync runs and, on a backend that polls
+    (``connector.polling.mixin``), its poll, its webhook events and the scope asked at
     *Connect* need no other edit."""
 
     _name = "connector.binding"
@@ -106,7 +70,7 @@ class ConnectorBinding(models.AbstractModel):
     # email does: it is not created together)
     _import_together = False
     _sync_entity = None  # its sync runs' entity, e.g. "invoices"
-    _sync_label = None  # e.g. "Invoices"
+    _sync_label = None  # e.g. "Invoices" (else the model's description)
     _webhook_noun = None  # its webhook events' noun, e.g. "invoice"
     _oauth_scope = None  # the OAuth scope that reads it, e.g. "user:invoices:read"
 
@@ -140,6 +104,28 @@ class ConnectorBinding(models.AbstractModel):
             )
         )
         return dict(rows)
+
+    @api.model
+    def _changes(self, backend, records):
+        """What of ``records`` (a list read from the source) is new or changed since it
+        was last imported (its digest is not its binding's ``payload_hash``) and is this
+        model's to book: ``(counts, pending)``, the records read, new, changed,
+        unchanged and skipped, and the ``(external_id, record)`` pairs to import."""
+        known = self._known_hashes(backend)
+        counts, pending = Counter(), []
+        for record in records:
+            counts["read"] += 1
+            external_id = str(record["id"])
+            if self._ignored(record):
+                counts["skipped"] += 1
+                continue
+            digest = known.get(external_id)
+            if digest is not None and digest == payload_hash(record):
+                counts["unchanged"] += 1
+                continue
+            counts["new" if external_id not in known else "changed"] += 1
+            pending.append((external_id, record))
+        return counts, pending
 
     @api.model
     @connector_job

@@ -6,12 +6,10 @@ entity), the unchanged records are skipped by their hash, the others queued a pa
 job; the checkpoint moves to the newest change read only when every job of the poll is
 done, so a page that failed is read again by the next poll."""
 
-from collections import Counter
 from datetime import UTC, datetime
 
 from odoo import api, fields, models
 
-from ...components.importer import payload_hash
 from ...exceptions import job_errors
 from ...jobs import JobOutcome, connector_job, describe, identity_without_run
 from ..connector_sync_run.common import RUN_OPEN
@@ -19,9 +17,8 @@ from ..connector_sync_run.common import RUN_OPEN
 
 class ConnectorPollingMixin(models.AbstractModel):
     """A backend whose entities are polled (it inherits this instead of
-    ``connector.accounting.backend``). Its entities are the bindings (descendants
-    of ``_binding_model``) that declare ``_sync_entity`` (see ``connector.binding``): an
-    entity is one folder, found here by that declaration. The binding's
+    ``connector.accounting.backend``). Its entities are the bindings that declare
+    ``_sync_entity`` (``_entity_models``): an entity is one folder. The binding's
     ``backend.adapter`` lists the changes (``search(since)``); the source says how its
     change times compare (:meth:`_after`) and what the next poll asks from
     (:meth:`_polling_from`)."""
@@ -29,7 +26,6 @@ class ConnectorPollingMixin(models.AbstractModel):
     _name = "connector.polling.mixin"
     _inherit = "connector.accounting.backend"
     _description = "Connector backend that polls its source (abstract)"
-    _binding_model = None  # the connector's abstract binding, e.g. "freshbooks.binding"
 
     checkpoint_ids = fields.One2many(
         "connector.checkpoint",
@@ -40,24 +36,6 @@ class ConnectorPollingMixin(models.AbstractModel):
         help="Per entity, the newest change read from the source: what changed after it "
         "was not read yet.",
     )
-
-    def _entity_models(self):
-        """``{entity: binding model}`` of every binding that declares an entity, in the
-        order of their dependencies (their import priority)."""
-        names = self.env.registry.descendants([self._binding_model], "_inherit")
-        bindings = [
-            self.env[name]
-            for name in names
-            if not self.env[name]._abstract and self.env[name]._sync_entity
-        ]
-        bindings.sort(key=lambda model: (model._import_priority, model._name))
-        return {model._sync_entity: model._name for model in bindings}
-
-    def _sync_entities(self):
-        entities = super()._sync_entities()
-        for entity, model in self._entity_models().items():
-            entities[entity] = self.env[model]._sync_label
-        return entities
 
     def _sync_sources(self):
         return {
@@ -146,21 +124,18 @@ class ConnectorPollingMixin(models.AbstractModel):
         self.ensure_one()
         model = self.env[self._entity_models()[entity]]
         since = since or self._polling_from(entity)
-        known = model._known_hashes(self)
-        counts, pending, newest = Counter(), [], None
-        with self.work_on(model._name) as work, job_errors(self._alert_source()):
-            for record in work.component(usage="backend.adapter").search(since):
-                counts["read"] += 1
+        newest = None
+
+        def read(adapter):
+            nonlocal newest
+            for record in adapter.search(since):
                 stamp = record.get("updated")
                 if stamp and (not newest or self._after(stamp, newest)):
                     newest = stamp
-                external_id = str(record["id"])
-                if model._ignored(record):
-                    counts["skipped"] += 1
-                elif known.get(external_id) == payload_hash(record):
-                    counts["unchanged"] += 1
-                else:
-                    pending.append((external_id, record))
+                yield record
+
+        with self.work_on(model._name) as work, job_errors(self._alert_source()):
+            counts, pending = model._changes(self, read(work.component(usage="backend.adapter")))
         if run:
             run.checkpoint = newest
         model._queue_pages(self, pending, run)

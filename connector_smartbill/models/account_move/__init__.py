@@ -1,4 +1,5 @@
 from . import common
 from . import importer
+from . import dependencies
 from . import mapper
 from . import totals

@@ -8,9 +8,6 @@ documents keep the rate SmartBill used, and Odoo's totals are checked against th
 to the ban before a document is posted.
 """
 
-import logging
-from collections import namedtuple
-
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
@@ -22,17 +19,11 @@ from odoo.addons.connector_accounting_base.exceptions import (
     InvalidRecordError,
     database_reason,
 )
-from odoo.addons.connector_accounting_base.jobs import JobOutcome, import_each
 
 from ...api import SmartBillError
 from ...efactura import EFacturaError
 from ...efactura.schemas import CREDIT_NOTE
 from .common import ban
-
-_logger = logging.getLogger(__name__)
-
-# a document of a page mapped to its new move's values, created with the page's others
-NewDocument = namedtuple("NewDocument", "importer document doc use values")
 
 
 class AccountMoveAdapter(Component):
@@ -60,23 +51,32 @@ class AccountMoveAdapter(Component):
 
 
 class AccountMoveImporter(Component):
+    """A document's move, by the base's record importer. The record is the parsed
+    e-Factura document, its external id the document's (see ``smartbill.account.move``);
+    what the move points to is found or made first (``_import_dependencies``), then the
+    document mapped (``smartbill.account.move.import.mapper``), Odoo's totals checked
+    against the document's and the move posted. A posted move the document now states
+    otherwise is flagged for review, never changed."""
+
     _name = "smartbill.account.move.importer"
     _inherit = "smartbill.record.importer"
     _apply_on = "smartbill.account.move"
 
     def __init__(self, work_context):
         super().__init__(work_context)
-        self._non_deductible = False  # the supplier's VAT is not deductible
-        self.error_class = None  # why the document could not be imported
-        self._lookups = {}  # taxes and products found, shared by the documents of a page
+        self.document = None  # the smartbill.document imported
+        self.use = None  # "sale" (the company's own document) or "purchase" (a bill)
         self.credited = None  # the external id of the invoice a credit note credits
+        self.options = {}  # what the mapper is given (``_import_dependencies``)
+        self.to_post = None  # the move to post once imported, if any
+        self.error_class = None  # why the document could not be imported
 
     def run_document(self, document):
         """Import ``document`` (a smartbill.document). A document that cannot be
         imported is marked failed with the reason, and nothing of it is written."""
         try:
             with self.env.cr.savepoint():
-                message = self._import_document(document)
+                return self.run(*self._read_document(document))
         except (EFacturaError, InvalidRecordError, UserError, ValidationError) as err:
             # the file, or Odoo's checks of the move it makes: the same every time
             document.write({"state": "failed", "message": str(err)})
@@ -84,106 +84,97 @@ class AccountMoveImporter(Component):
             return f"{document.name}: {err}"
         except IntegrityError as err:  # the job fails, in words; Retry failed runs it again
             raise DatabaseRefusedError(database_reason(self.env, err)) from None
-        return message
 
-    def run_documents(self, documents):
-        """Import a page of documents: each is read, checked and mapped in its own
-        savepoint (:func:`...jobs.import_each`), then the new moves are created together
-        (Odoo batches their lines, taxes and recomputations), checked and posted. Returns
-        the counts and the documents to import alone: those that failed here (rolled
-        back), and every new one if creating them together failed."""
-        new = []
-
-        def import_one(document):
-            importer = self.component(usage="record.importer")
-            importer._lookups = self._lookups
-            text = importer._import_document(document, new=new)
-            if importer.status == "new":
-                return JobOutcome("")  # counted once created
-            return JobOutcome.of_status(text, importer.status)
-
-        counts, alone = import_each(self.env.cr, documents, import_one)
-        if new:
-            try:
-                with self.env.cr.savepoint():
-                    self._create_new(new)
-                counts["created"] += len(new)
-            except Exception as err:  # noqa: BLE001 - their own jobs report it
-                _logger.info("%s new documents go to their own jobs: %s", len(new), err)
-                alone += [item.document for item in new]
-        return counts, alone
-
-    def _create_new(self, new):
-        model = self.model.with_context(**self._create_context())
-        bindings = model.create([item.values for item in new])
-        to_post = self.env["account.move"]
-        for item, binding in zip(new, bindings, strict=True):
-            item.importer.status = "created"
-            to_post |= item.importer._finish(item, binding)
-        self._post(to_post)
-
-    # -- the flow ----------------------------------------------------------------------
-    def _import_document(self, document, new=None):
-        """Import ``document``; with ``new`` (a page's list), a document to create is
-        only mapped and appended to ``new`` (status "new"), for ``_create_new``."""
+    def _read_document(self, document):
+        """``(external_id, doc)`` of ``document``: its parsed XML, which document it is
+        and for whom; a bill must name its supplier."""
+        self.document = document
         doc = document._parse()
-        use = self._direction(doc)
-        issuer = doc.seller
-        if use == "purchase" and not doc.issuer_code:
+        self.use = self._direction(doc)
+        if self.use == "purchase" and not doc.issuer_code:
             raise InvalidRecordError(
                 self.env._(
                     "Bill %(doc)s: the supplier %(name)s states no VAT number or CUI; an "
                     "e-Factura bill must name its supplier's.",
                     doc=doc.id,
-                    name=issuer.name,
+                    name=doc.seller.name,
                 )
             )
-        self.external_id = self._external_id(doc.id, doc, use, doc.is_credit_note)
-        self.credited = self._credited(doc, use)
+        self.credited = self._credited(doc, self.use)
         document.document_ref = doc.id
-        for lock in self._lock_names():
-            self.advisory_lock_or_retry(lock)
-        binding = self.binder.to_internal(self.external_id)
-        if not binding:
-            self._check_not_created_meanwhile()
-            binding = self._bind_existing_bill(doc, document) if use == "purchase" else binding
-        digest = doc.digest()
-        changes = None
-        if binding and binding.payload_hash != digest and binding.state != "draft":
-            changes = self._changes(binding, doc)
-            if not changes:  # the same content in other bytes: a signed copy, a re-download
+        return self._external_id(doc.id, doc, self.use, doc.is_credit_note), doc
+
+    # -- the record importer's steps ---------------------------------------------------
+    def _find_binding(self):
+        """A bill Odoo already has is bound rather than made twice."""
+        binding = super()._find_binding()
+        if not binding and self.use == "purchase":
+            binding = self._bind_existing_bill(self.external_record, self.document)
+        return binding
+
+    def _digest(self):
+        return self.external_record.digest()
+
+    def _skip(self, binding, digest):
+        """A posted move is not changed by its document: other amounts or lines are
+        flagged for review; the same content in other bytes (a signed copy, a
+        re-download) is the same document."""
+        if binding.payload_hash != digest and binding.state != "draft":
+            changes = self._changes(binding, self.external_record)
+            if changes:
+                binding.review_message = self.env._(
+                    "%(file)s brings other content for this posted document: review it; "
+                    "it was not changed.\n%(changes)s",
+                    file=self.document.name,
+                    changes="\n".join(changes),
+                )
+                status = "review"
+            else:
                 binding.payload_hash = digest
-        if binding and binding.payload_hash == digest:
-            self.status = "unchanged"
-        elif changes:
-            binding.review_message = self.env._(
-                "%(file)s brings other content for this posted document: review it; it "
-                "was not changed.\n%(changes)s",
-                file=document.name,
-                changes="\n".join(changes),
-            )
-            self.status = "review"
+                status = "unchanged"
         else:
-            values = self._move_values(doc, use)
-            values["payload_hash"] = digest
-            values["document_id"] = document.id
-            item = NewDocument(self, document, doc, use, values)
-            if not binding and new is not None:
-                self.status = "new"
-                new.append(item)
-                return None
-            with retry_unique_violation():
-                if binding:
-                    binding.invoice_line_ids.unlink()
-                    binding.write(values)
-                    self.status = "updated"
-                else:
-                    binding = self.model.with_context(**self._create_context()).create(values)
-                    self.status = "created"
-            self._post(self._finish(item, binding))
-            return f"{doc.id} {self.status}: {binding.display_name}"
-        document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
-        return f"{doc.id} {self.status}: {binding.display_name}"
+            status = super()._skip(binding, digest)
+        if status:
+            self._mark_imported(binding)
+        return status
+
+    def _values_for_create(self, map_record):
+        return map_record.values(for_create=True, **self.options)
+
+    def _update_values(self, binding, map_record):
+        """A draft move takes its document whole, its lines made again."""
+        return map_record.values(**self.options)
+
+    def _write(self, binding, values):
+        with retry_unique_violation():
+            binding.invoice_line_ids.unlink()
+            return super()._write(binding, values)
+
+    def _after_import(self, binding):
+        """The file on the move, l10n_ro_edi told of a bill, the totals checked,
+        SmartBill's PDF attached; a changed move posted now, new ones by
+        :meth:`_bind_all`."""
+        if self.status == "created":
+            self.document.attachment_id.copy(
+                {"res_model": "account.move", "res_id": binding.odoo_id.id}
+            )
+        if self.use == "purchase":
+            self._mark_fetched_from_spv(binding.odoo_id, self.document)
+        self.to_post = self._check_totals(binding, self.external_record, self.use)
+        if self.use == "sale" and self.backend_record.attach_pdf:
+            self._attach_pdf(binding, self.external_record)
+        self._mark_imported(binding)
+        if self.status == "updated":
+            self._post(self.to_post)
+
+    def _bind_all(self, importers, bindings):
+        """New moves are posted together (one ``action_post`` for a page)."""
+        texts = super()._bind_all(importers, bindings)
+        self._post(self.env["account.move"].union(*(i.to_post for i in importers)))
+        return texts
+
+    def _mark_imported(self, binding):
+        self.document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
 
     def _changes(self, binding, doc):
         """What ``doc`` says otherwise than the posted move of ``binding``, both values
@@ -213,22 +204,6 @@ class AccountMoveImporter(Component):
             for what, odoo, new in pairs
             if ban(abs(odoo)) != abs(new)
         ]
-
-    def _finish(self, item, binding):
-        """What follows the move's creation or update; returns the move to post (none
-        when its totals differ from the XML's or the backend does not post)."""
-        document, doc = item.document, item.doc
-        if self.status == "created":
-            document.attachment_id.copy({"res_model": "account.move", "res_id": binding.odoo_id.id})
-        with retry_unique_violation():
-            self.binder.bind(self.external_id, binding)
-        if item.use == "purchase":
-            self._mark_fetched_from_spv(binding.odoo_id, document)
-        to_post = self._check_totals(binding, doc, item.use)
-        if item.use == "sale" and self.backend_record.attach_pdf:
-            self._attach_pdf(binding, doc)
-        document.write({"state": "imported", "move_id": binding.odoo_id.id, "message": False})
-        return to_post
 
     def _post(self, moves):
         """Post ``moves``; then the credit notes imported before an invoice among them
@@ -347,16 +322,6 @@ class AccountMoveImporter(Component):
         if not doc.billing_refs or not doc.is_refund:
             return None
         return self._external_id(doc.billing_refs[0], doc, use)
-
-    def _original(self):
-        """The invoice this credit note credits, when it was imported; retried when
-        another job imported it since this one started (its link would be missed)."""
-        if not self.credited:
-            return self.model
-        original = self.binder.to_internal(self.credited)
-        if not original and self._committed(external_id=[self.credited]):
-            self._retry_concurrent()
-        return original
 
     def _attach_pdf(self, binding, doc):
         """SmartBill's PDF on the invoice. A PDF SmartBill cannot give does not stop the

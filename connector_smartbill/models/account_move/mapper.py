@@ -1,19 +1,15 @@
 # Copyright 2026 connector_smartbill contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The values of a move from its e-Factura document: header, lines, discounts, taxes,
-partner, currency and rate. Integrators change how a document is booked here (the
-importer's ``_move_values`` and the lookups it calls)."""
+"""The values of a move from its e-Factura document: header, journal and legal number,
+lines, discounts, taxes and rate. Integrators change how a document is booked here."""
 
 from decimal import Decimal
 
 from odoo import Command
 
 from odoo.addons.component.core import Component
-from odoo.addons.connector_accounting_base.components.importer import retry_unique_violation
+from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
-
-from ...components.mapper import country_for, state_for
-from ..smartbill_series.common import WITHOUT_SERIES
 
 # UN/ECE Recommendation 20 unit codes -> Odoo units
 UNIT_CODES = {
@@ -54,89 +50,104 @@ MOVE_TYPES = {
 }
 
 
-class AccountMoveValues(Component):
-    _inherit = "smartbill.account.move.importer"
+class AccountMoveImportMapper(Component):
+    """Map an e-Factura document (the parsed XML) to its move. What the move points to
+    is found or made by the importer first and given as options
+    (``map_record.values(**options)``): ``use`` ("sale" or "purchase"), ``external_id``,
+    ``document`` (its smartbill.document), ``partner``, ``bank`` (a bill's IBAN as the
+    supplier's account), ``non_deductible`` (the supplier's VAT is not deductible),
+    ``series`` (of a document of the company's own), ``currency``, ``credited`` (the
+    external id of the invoice a credit note credits) and ``original`` (its binding, once
+    imported). Lookups are shared by the documents of a job (its work's ``lookups``)."""
 
-    # -- values ------------------------------------------------------------------------------
-    def _move_values(self, doc, use):
-        backend = self.backend_record
-        partner = self._partner(doc.buyer if use == "sale" else doc.seller)
-        self._non_deductible = use == "purchase" and partner.smartbill_vat_non_deductible
-        # a storno invoice (380 with negative amounts) is a credit note with positive ones
-        sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
-        series = self._series(doc, use)
-        move_type = MOVE_TYPES[use, doc.is_refund]
-        journal = self._legal_journal(series, doc, move_type) if series else None
-        analytic = series.workpoint_id.analytic_account_id
-        lines = [
-            values
-            for line in doc.lines
-            for values in self._line_values(doc, line, sign, use, analytic)
-        ]
-        lines += [
-            self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, use, analytic)
-            for index, allowance in enumerate(doc.allowances, start=1)
-        ]
-        values = {
-            "backend_id": backend.id,
-            "company_id": backend.company_id.id,
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "partner_bank_id": self._supplier_bank(partner, doc).id if use == "purchase" else False,
+    _name = "smartbill.account.move.import.mapper"
+    _inherit = "smartbill.import.mapper"
+    _apply_on = "smartbill.account.move"
+
+    @mapping
+    def header(self, doc):
+        options = self.options
+        purchase = options.use == "purchase"
+        return {
+            "company_id": self.backend_record.company_id.id,
+            "move_type": self._move_type(doc),
+            "partner_id": options.partner.id,
+            "partner_bank_id": options.bank.id,
             "invoice_date": doc.issue_date,
             "invoice_date_due": doc.due_date or doc.issue_date,
-            "currency_id": self._currency(doc.currency).id,
-            "journal_id": (journal or self._default_journal(use)).id,
+            "currency_id": options.currency.id,
             "narration": "\n".join(doc.notes) or False,
-            "ref": doc.id if use == "purchase" else (doc.order_ref or False),
-            "invoice_line_ids": [Command.create(v) for v in lines],
-            "x_smartbill_id": self.external_id,
-            "x_smartbill_series": doc.series,
-            "x_smartbill_number": doc.number,
-            "x_smartbill_company_vat_code": backend.company_vat_code,
-            "x_smartbill_partner_vat_code": doc.issuer_code if use == "purchase" else False,
+            "ref": doc.id if purchase else (doc.order_ref or False),
             "contract_ref": doc.contract_ref,
             "order_ref": doc.order_ref,
-            "reversed_entry_id": self._original().odoo_id.id,
-            "credited_ref": self.credited,
+            "reversed_entry_id": options.original.odoo_id.id,
+            "credited_ref": options.credited,
             "stated_vat_message": False,
+            "document_id": options.document.id,
         }
-        if series:  # the legal number, in the series' own journal
-            values.update(name=doc.id, payment_reference=doc.id)
-        rate = self._company_rate(doc)
-        if rate:
-            values["invoice_currency_rate"] = rate
-        return values
 
-    def _series(self, doc, use):
-        """The series of a document of the company's own (a bill's series is its
-        supplier's), with its journal; made when SmartBill's list did not have it yet. A
-        legal number with no series letters is in the series ``WITHOUT_SERIES``."""
-        series = self.env["smartbill.series"]
-        if use != "sale":
-            return series
-        backend = self.backend_record
-        name = doc.series or WITHOUT_SERIES
-        series = backend.series_ids.filtered(lambda s: s.name == name)[:1]
+    @mapping
+    def smartbill_ids(self, doc):
+        purchase = self.options.use == "purchase"
+        return {
+            "x_smartbill_id": self.options.external_id,
+            "x_smartbill_series": doc.series,
+            "x_smartbill_number": doc.number,
+            "x_smartbill_company_vat_code": self.backend_record.company_vat_code,
+            "x_smartbill_partner_vat_code": doc.issuer_code if purchase else False,
+        }
+
+    @mapping
+    def journal(self, doc):
+        """A document of the company's own is named with its legal number, in its
+        series' journal."""
+        series = self.options.series
         if not series:
-            with retry_unique_violation():
-                series = series.create(
-                    {
-                        "backend_id": backend.id,
-                        "external_id": name,
-                        "name": name,
-                        "series_type": "f",
-                    }
+            return {"journal_id": self._default_journal(self.options.use).id}
+        journal = self._legal_journal(series, doc, self._move_type(doc))
+        return {"journal_id": journal.id, "name": doc.id, "payment_reference": doc.id}
+
+    @mapping
+    def lines(self, doc):
+        # a storno invoice (380 with negative amounts) is a credit note with positive ones
+        sign = -1 if doc.payable_amount < 0 and not doc.is_credit_note else 1
+        analytic = self.options.series.workpoint_id.analytic_account_id
+        lines = [
+            values for line in doc.lines for values in self._line_values(doc, line, sign, analytic)
+        ]
+        lines += [
+            self._allowance_values(doc, f"{doc.id}/A{index}", allowance, sign, analytic)
+            for index, allowance in enumerate(doc.allowances, start=1)
+        ]
+        return {"invoice_line_ids": [Command.create(values) for values in lines]}
+
+    @mapping
+    def rate(self, doc):
+        """Odoo's per-invoice rate (document currency per company currency unit) from the
+        RON rate SmartBill used, so company-currency amounts are SmartBill's book values."""
+        company_currency = self.backend_record.company_id.currency_id
+        if doc.currency == company_currency.name or company_currency.name != "RON":
+            return None
+        if not doc.exchange_rate:
+            raise InvalidRecordError(
+                self.env._(
+                    "Document %(doc)s in %(currency)s states no exchange rate and no VAT in "
+                    "RON.",
+                    doc=doc.id,
+                    currency=doc.currency,
                 )
-        series._ensure_journal()
-        return series
+            )
+        return {"invoice_currency_rate": float(1 / doc.exchange_rate)}
+
+    def _move_type(self, doc):
+        return MOVE_TYPES[self.options.use, doc.is_refund]
 
     def _legal_journal(self, series, doc, move_type):
         """The journal where ``doc`` is named with its legal number: its series' own, or
         the series' second journal when a document of the other kind (an invoice and a
         credit note numbered alike) has that number there. A number that a document of
         the same kind already has is refused, naming that document."""
-        own = self.binder.to_internal(self.external_id).odoo_id
+        own = self.binder_for().to_internal(self.options.external_id).odoo_id
         journal = series.journal_id or self._default_journal("sale")
         holder = self._holder_of_name(journal, doc.id, own)
         if holder and holder.move_type.endswith("_refund") != move_type.endswith("_refund"):
@@ -171,7 +182,7 @@ class AccountMoveValues(Component):
             limit=1,
         )
 
-    def _line_values(self, doc, line, sign, use, analytic):
+    def _line_values(self, doc, line, sign, analytic):
         """The invoice line, and one line per line allowance or charge, so that each
         amount is the XML's to the ban."""
         quantity, price = line.quantity * sign, line.price_per_unit
@@ -197,14 +208,14 @@ class AccountMoveValues(Component):
             label = f"{label}\n{line.quantity} x {price}"
             quantity, price = Decimal(1 if gross >= 0 else -1), abs(gross)
         common = {
-            "tax_ids": [Command.set(self._tax(doc, line.tax_category, line.tax_percent, use).ids)],
+            "tax_ids": [Command.set(self._tax(doc, line.tax_category, line.tax_percent).ids)],
             "analytic_distribution": {str(analytic.id): 100} if analytic else False,
         }
         values = [
             {
                 **common,
                 "name": label,
-                "product_id": self._product(line.seller_item_code, use).id,
+                "product_id": self._product(line.seller_item_code).id,
                 "product_uom_id": uom.id,
                 "quantity": float(quantity),
                 "price_unit": float(price),
@@ -225,9 +236,9 @@ class AccountMoveValues(Component):
             )
         return values
 
-    def _allowance_values(self, doc, line_id, allowance, sign, use, analytic):
+    def _allowance_values(self, doc, line_id, allowance, sign, analytic):
         """A document-level allowance (discount) or charge as a line of its own."""
-        tax = self._tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0, use)
+        tax = self._tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0)
         return {
             "name": allowance.reason or self.env._("Discount"),
             "quantity": float(sign),
@@ -239,21 +250,27 @@ class AccountMoveValues(Component):
 
     # -- lookups -----------------------------------------------------------------------------
     def _lookup(self, key, find):
-        """``find()``, once per ``key`` for the documents of a page."""
-        if key not in self._lookups:
-            self._lookups[key] = find()
-        return self._lookups[key]
+        """``find()``, once per ``key`` for the documents of a job."""
+        lookups = self.work.lookups
+        if key not in lookups:
+            lookups[key] = find()
+        return lookups[key]
 
-    def _tax(self, doc, category, percent, use):
+    def _tax(self, doc, category, percent, use=None, non_deductible=None):
+        """The Odoo tax of a VAT category and rate on ``doc``'s date (the VAT mapping);
+        ``use`` and ``non_deductible`` are the options' unless given."""
+        use = use or self.options.use
+        if non_deductible is None:
+            non_deductible = self.options.non_deductible
         return self._lookup(
-            ("tax", doc.issue_date, category, percent, use, self._non_deductible),
+            ("tax", doc.issue_date, category, percent, use, non_deductible),
             lambda: self.env["smartbill.tax.map"].tax_for(
                 self.backend_record,
                 doc.issue_date,
                 percent,
                 use=use,
                 category=category,
-                non_deductible=self._non_deductible,
+                non_deductible=non_deductible,
             ),
         )
 
@@ -263,10 +280,10 @@ class AccountMoveValues(Component):
         uom = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
         return uom or self.env["uom.uom"]
 
-    def _product(self, code, use):
+    def _product(self, code):
         """The company's own product by the seller's item code (a supplier's codes are
         not ours)."""
-        if not code or use != "sale":
+        if not code or self.options.use != "sale":
             return self.env["product.product"]
         return self._lookup(
             ("product", code),
@@ -278,78 +295,6 @@ class AccountMoveValues(Component):
                 limit=1,
             ),
         )
-
-    def _partner(self, party):
-        """The SmartBill partner with this CUI, an Odoo partner with this VAT, else a new
-        partner flagged "created from e-Factura"."""
-        company = self.backend_record.company_id
-        partners = self.env["res.partner"].with_context(active_test=False)
-        if party.cui or party.vat:
-            partner = partners._smartbill_find(company, party.cui, party.vat)
-        else:  # a private person: by name
-            partner = partners.search(
-                [
-                    ("name", "=", party.name),
-                    ("vat", "=", False),
-                    ("parent_id", "=", False),
-                    ("company_id", "in", [False, company.id]),
-                ],
-                order="id",
-                limit=1,
-            )
-        if partner:
-            return partner
-        country = country_for(self.env, party.country)
-        return partners.with_context(no_vat_validation=True).create(
-            {
-                "name": party.name,
-                "vat": party.vat or False,
-                "is_company": bool(party.vat),
-                "company_registry": party.registration or False,
-                "street": party.street or False,
-                "city": party.city or False,
-                "country_id": country.id,
-                "state_id": state_for(self.env, country, party.county).id,
-                "email": party.email or False,
-                "phone": party.phone or False,
-                "smartbill_from_efactura": True,
-            }
-        )
-
-    def _supplier_bank(self, partner, doc):
-        """The supplier's IBAN from the bill, as its bank account."""
-        if not doc.payee_ibans:
-            return self.env["res.partner.bank"]
-        return partner._smartbill_bank_account(doc.payee_ibans[0])
-
-    def _currency(self, code):
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("name", "=", code)], limit=1)
-        )
-        if not currency:
-            raise InvalidRecordError(self.env._("Unknown currency %s.", code))
-        if not currency.active:
-            currency.active = True
-        return currency
-
-    def _company_rate(self, doc):
-        """Odoo's per-invoice rate (document currency per company currency unit) from the
-        RON rate SmartBill used, so company-currency amounts are SmartBill's book values."""
-        company_currency = self.backend_record.company_id.currency_id
-        if doc.currency == company_currency.name or company_currency.name != "RON":
-            return None
-        if not doc.exchange_rate:
-            raise InvalidRecordError(
-                self.env._(
-                    "Document %(doc)s in %(currency)s states no exchange rate and no VAT in "
-                    "RON.",
-                    doc=doc.id,
-                    currency=doc.currency,
-                )
-            )
-        return float(1 / doc.exchange_rate)
 
     def _default_journal(self, use):
         return self.env["account.journal"].search(

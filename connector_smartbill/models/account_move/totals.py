@@ -52,7 +52,7 @@ class AccountMoveTotals(Component):
         commands, notes = [], []
         moved_currency = moved_balance = 0.0
         for (category, percent), amount in stated.items():
-            tax = self._tax(doc, category, percent, use)
+            tax = self.mapper._tax(doc, category, percent, use, self.options["non_deductible"])
             line = move.line_ids.filtered(lambda line, t=tax: line.tax_line_id == t)
             # no tax line (0 %) or a self-assessed pair (reverse charge): nothing stated
             gap = amount - ban(abs(line.amount_currency)) if len(line) == 1 else 0

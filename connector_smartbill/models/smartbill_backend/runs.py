@@ -17,7 +17,7 @@ SOURCES = {
 class SmartBillBackend(models.Model):
     """A backend's sync runs are the base's ``connector.sync.run`` of connector
     ``smartbill``; SmartBill managers may synchronise. A binding declares its entity
-    (``_smartbill_entity``); each capability adds its own entity to ``_sync_entities``
+    (``_sync_entity``); each capability adds its own entity to ``_sync_entities``
     and a ``_queue_<entity>(since, until, dry_run)`` method."""
 
     _inherit = "smartbill.backend"

@@ -7,24 +7,16 @@ from odoo.addons.queue_job.delay import chain, group
 
 
 class SmartBillBackend(models.Model):
-    """Master data: every binding that declares a ``_smartbill_entity`` is synchronised
-    by its batch import, VAT rates first (products need them), the rest side by side."""
+    """Master data: every binding that declares an entity (``_sync_entity``) is
+    synchronised by its batch import, VAT rates first (products need them), the rest side
+    by side."""
 
     _inherit = "smartbill.backend"
+    _binding_model = "smartbill.binding"
 
     def _master_data(self):
         """``{entity: binding model}`` of the master data, dependencies first."""
-        children = self.env.registry["smartbill.binding"]._inherit_children
-        models_ = sorted(
-            (self.env[name] for name in children if self.env[name]._smartbill_entity),
-            key=lambda model: model._import_priority,
-        )
-        return {model._smartbill_entity: model for model in models_}
-
-    def _sync_entities(self):
-        entities = super()._sync_entities()
-        entities.update({key: model._description for key, model in self._master_data().items()})
-        return entities
+        return {entity: self.env[name] for entity, name in self._entity_models().items()}
 
     def _queue_sync(self, entity, since=None, until=None, dry_run=False):
         model = self._master_data().get(entity)

@@ -9,15 +9,14 @@ class SmartBillBinding(models.AbstractModel):
     """Link between a SmartBill record and an Odoo record, one per backend.
 
     Concrete bindings add ``odoo_id`` (``_inherits``) or their own fields, and set
-    ``_import_priority`` (jobs of dependencies run first: lower is sooner) and
-    ``_smartbill_entity`` (what their sync runs are about: a binding that sets it is
-    master data, imported by its batch with the others, see ``smartbill_binding/backend``).
+    ``_import_priority`` (jobs of dependencies run first: lower is sooner); a binding
+    that declares the base's ``_sync_entity`` (what its sync runs are about) is master
+    data, imported by its batch with the others (see ``smartbill_binding/backend``).
     """
 
     _name = "smartbill.binding"
     _inherit = "connector.binding"
     _description = "SmartBill Binding (abstract)"
-    _smartbill_entity = None  # the sync runs' entity of the batch import
     _smartbill_source = "v3"
 
     backend_id = fields.Many2one(

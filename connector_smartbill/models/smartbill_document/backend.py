@@ -195,7 +195,7 @@ class SmartBillBackend(models.Model):
         readable = documents.filtered("attachment_id")
         outcome = JobOutcome(f"{len(names)} files", {})
         if readable:
-            with readable._work() as work:
+            with readable._work(run) as work:
                 outcome = DocumentPages(self.env, run, work).import_page(readable)
         outcome.counts["failed"] = outcome.counts.get("failed", 0) + len(documents - readable)
         return outcome

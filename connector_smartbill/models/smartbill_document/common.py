@@ -18,7 +18,7 @@ from ...exceptions import job_errors
 
 class DocumentPages(Pages):
     """Pages of e-Factura documents of one backend: a page's new moves are created
-    together (see the account move importer's ``run_documents``)."""
+    together (``Pages.import_together``)."""
 
     def __init__(self, env, run=None, work=None):
         super().__init__(env, run)
@@ -41,8 +41,11 @@ class DocumentPages(Pages):
         text = importer.run_document(item)
         return JobOutcome.of_status(text, importer.status, importer.error_class)
 
+    def prepare(self, importer, item):
+        return importer._prepare(*importer._read_document(item))
+
     def import_here(self, items):
-        return self.work.component(usage="record.importer").run_documents(items)
+        return self.import_together(items, self.work)
 
 
 class SmartBillDocument(models.Model):
@@ -246,16 +249,20 @@ class SmartBillDocument(models.Model):
         """One job per page of the documents that have an XML (``import_documents``)."""
         DocumentPages(self.env, run).queue(self.filtered("attachment_id"))
 
-    def _work(self):
+    def _work(self, run=None):
+        """The work of importing documents of one backend: the job's ``run``, and the
+        ``lookups`` (taxes, products) its documents share."""
         backend = self.backend_id.ensure_one()
-        return backend.with_company(backend.company_id).work_on("smartbill.account.move")
+        return backend.with_company(backend.company_id).work_on(
+            "smartbill.account.move", run=run, lookups={}
+        )
 
     @connector_job
     def import_documents(self, run=None):
         """Job: import a page of documents of one backend, the new moves created
         together; a document that cannot be imported here is queued alone
         (``import_document``)."""
-        with self._work() as work:
+        with self._work(run) as work:
             return DocumentPages(self.env, run, work).import_page(self)
 
     @connector_job
@@ -264,7 +271,7 @@ class SmartBillDocument(models.Model):
         document that cannot be imported is marked failed with the reason; nothing of
         it is written."""
         self.ensure_one()
-        with self._work() as work:
+        with self._work(run) as work:
             return DocumentPages(self.env, run, work).import_one(self)
 
     def action_retry(self):

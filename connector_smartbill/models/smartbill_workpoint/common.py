@@ -16,7 +16,7 @@ class SmartBillWorkpoint(models.Model):
     _description = "SmartBill Workpoint"
     _order = "name"
     _import_priority = 5
-    _smartbill_entity = "workpoints"
+    _sync_entity = "workpoints"
 
     name = fields.Char(required=True)
     description = fields.Char()
