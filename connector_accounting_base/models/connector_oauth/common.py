@@ -17,8 +17,9 @@ as it is) and commits the rotated refresh token before the new access token is u
 When the source refuses the refresh token, the backend says *Reconnect needed* and an
 alert (kind ``reconnect``, which the connector declares) asks its managers to reconnect.
 
-A backend using it has ``state`` (``connected``, ``reconnect``), ``company_id``, the
-vault's ``access_token`` and ``refresh_token`` secrets, and fills three hooks:
+The mixin declares the connection's ``state`` and the columns of the two tokens; a
+backend using it has ``company_id``, names the tokens among its vault's secrets
+(``_vault_secrets``: ``access_token`` and ``refresh_token``), and fills three hooks:
 :meth:`_oauth_client` (the source's client: ``authorize_url(state, scopes)``,
 ``exchange(code)``, ``refresh(token)``), :meth:`_oauth_scopes` and
 :meth:`_oauth_connected` (what the source's tokens connect to).
@@ -54,6 +55,15 @@ class ConnectorOAuthMixin(models.AbstractModel):
     _oauth_state_ttl = 600  # seconds a Connect click stays valid
     _oauth_refresh_margin = timedelta(minutes=5)  # a token this close to expiry is renewed
 
+    state = fields.Selection(
+        [("draft", "Not connected"), ("connected", "Connected"), ("reconnect", "Reconnect needed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+    )
+    access_token_secret = fields.Char(groups="base.group_system", copy=False)
+    refresh_token_secret = fields.Char(groups="base.group_system", copy=False)
     oauth_pending = fields.Char(groups="base.group_system", copy=False)
     connected_by_id = fields.Many2one("res.users", "Connected by", readonly=True, copy=False)
     connected_at = fields.Datetime(readonly=True, copy=False)

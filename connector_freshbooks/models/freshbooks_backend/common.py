@@ -49,25 +49,11 @@ class FreshBooksBackend(models.Model):
         help="Stored encrypted with the key kept outside the database (connector_key).",
     )
     client_secret_secret = fields.Char(groups="base.group_system", copy=False)
-    access_token_secret = fields.Char(groups="base.group_system", copy=False)
-    refresh_token_secret = fields.Char(groups="base.group_system", copy=False)
     api_url = fields.Char(
         "API URL", default=API_URL, required=True, help="FreshBooks' API (the token endpoint too)."
     )
     auth_url = fields.Char(
         "Authorization URL", default=AUTH_URL, required=True, help="FreshBooks' authorize page."
-    )
-    state = fields.Selection(
-        [
-            ("draft", "Not connected"),
-            ("connected", "Connected"),
-            ("reconnect", "Reconnect needed"),
-        ],
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        tracking=True,
     )
     account_id = fields.Char(
         "FreshBooks account id",

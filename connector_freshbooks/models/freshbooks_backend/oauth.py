@@ -5,7 +5,7 @@ frame (``connector.oauth.mixin``: the signed single-use state, the refresh rotat
 a lock, the reconnect alert) with FreshBooks' own parts: its app's client, the scopes of
 the entities the backend reads, and the business the tokens connect to."""
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ...api import SCOPES, FreshBooksClient, OAuthClient
@@ -17,6 +17,8 @@ class FreshBooksBackend(models.Model):
     _oauth_start = "/freshbooks/auth/start"
     _oauth_callback = "/freshbooks/auth/callback"
     _oauth_state_scope = "connector_freshbooks.oauth_state"
+
+    state = fields.Selection(tracking=True)  # the mixin's, in the chatter
 
     def _oauth_client(self):
         backend = self.sudo()

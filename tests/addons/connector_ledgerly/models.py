@@ -57,15 +57,7 @@ class LedgerlyBackend(models.Model):
     client_id = fields.Char("App client id")
     client_secret = fields.Char(compute="_compute_secrets", inverse="_inverse_secrets")
     webhook_secret = fields.Char(compute="_compute_secrets", inverse="_inverse_secrets")
-    state = fields.Selection(
-        [("draft", "Not connected"), ("connected", "Connected"), ("reconnect", "Reconnect needed")],
-        default="draft",
-        required=True,
-        readonly=True,
-    )
     client_secret_secret = fields.Char(groups=ADMIN, copy=False)
-    access_token_secret = fields.Char(groups=ADMIN, copy=False)
-    refresh_token_secret = fields.Char(groups=ADMIN, copy=False)
     webhook_secret_secret = fields.Char(groups=ADMIN, copy=False)
 
     @api.depends("client_secret_secret", "webhook_secret_secret")
