@@ -10,6 +10,8 @@ is reset to draft (which un-reconciles it) and removed."""
 
 from decimal import Decimal
 
+from odoo import Command
+
 from odoo.addons.component.core import AbstractComponent, Component
 from odoo.addons.connector.components.mapper import mapping
 from odoo.addons.connector_accounting_base.exceptions import InvalidRecordError
@@ -174,14 +176,17 @@ class FreshBooksPaymentImporter(Settlement, Component):
             "currency_id": invoice.currency_id.id,
             "partner_id": invoice.commercial_partner_id.id,
             "destination_account_id": receivable.account_id[:1].id,
+            # the invoice's matched payments, as the payment register links them
+            "invoice_ids": [Command.link(invoice.id)],
         }
 
     def _new_payments(self, company, values_list):
-        """Payments of ``values_list``, posted."""
+        """Payments of ``values_list``, posted (without chatter tracking, as the
+        connector creates every record: the binding says where it came from)."""
         payments = (
             self.env["account.payment"]
             .with_company(company)
-            .with_context(skip_invoice_sync=True)
+            .with_context(skip_invoice_sync=True, **self._create_context())
             .create(values_list)
         )
         payments.action_post()
@@ -208,8 +213,6 @@ class FreshBooksPaymentImporter(Settlement, Component):
             )
             plan.append(counterpart | receivable)
         self.env["account.move.line"]._reconcile_plan(plan)
-        for payment, invoice in pairs:
-            invoice.matched_payment_ids += payment
 
     @staticmethod
     def _undo(payment):
