@@ -29,7 +29,9 @@ class ConnectorAccountingBackend(models.AbstractModel):
     running_run_count = fields.Integer("Runs in progress", compute="_compute_run_figures")
     failed_run_count = fields.Integer("Runs with failures", compute="_compute_run_figures")
     oldest_failure = fields.Datetime(
-        compute="_compute_run_figures", help="When the oldest failure still to fix happened."
+        "Oldest failure",
+        compute="_compute_run_figures",
+        help="When the oldest failure still to fix happened.",
     )
     outage_message = fields.Char(
         compute="_compute_outage",

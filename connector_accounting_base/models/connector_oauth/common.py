@@ -66,7 +66,7 @@ class ConnectorOAuthMixin(models.AbstractModel):
     refresh_token_secret = fields.Char(groups="base.group_system", copy=False)
     oauth_pending = fields.Char(groups="base.group_system", copy=False)
     connected_by_id = fields.Many2one("res.users", "Connected by", readonly=True, copy=False)
-    connected_at = fields.Datetime(readonly=True, copy=False)
+    connected_at = fields.Datetime("Connected at", readonly=True, copy=False)
     token_expires = fields.Datetime("Access token expires", readonly=True, copy=False)
     redirect_uri = fields.Char(
         "Redirect URI",

@@ -25,7 +25,7 @@ class ConnectorReconciliation(models.AbstractModel):
     checked_at = fields.Datetime("Checked", readonly=True)
     move_count = fields.Integer("Posted in Odoo", readonly=True)
     move_total = fields.Monetary("Total (Odoo)", readonly=True)
-    total_difference = fields.Monetary(readonly=True)
+    total_difference = fields.Monetary("Total difference", readonly=True)
     difference_count = fields.Integer(
         "Differences", readonly=True, help="What differs between the source and Odoo."
     )

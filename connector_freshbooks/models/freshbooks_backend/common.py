@@ -62,7 +62,7 @@ class FreshBooksBackend(models.Model):
         "connecting; set it first to connect one business of several.",
     )
     business_id = fields.Integer("FreshBooks business id", readonly=True, copy=False)
-    business_name = fields.Char(readonly=True, copy=False)
+    business_name = fields.Char("Business name", readonly=True, copy=False)
     rate_limit_calls = fields.Integer(
         "Calls allowed",
         default=DEFAULT_LIMIT.calls,

@@ -42,7 +42,8 @@ class FreshBooksBackend(models.Model):
     _manager_group = "connector_freshbooks.group_freshbooks_manager"
 
     import_since = fields.Date(
-        help="The first load reads what changed since this day (everything when empty)."
+        "Import since",
+        help="The first load reads what changed since this day (everything when empty).",
     )
     polling_overlap = fields.Integer(
         "Polling overlap (minutes)",
@@ -58,6 +59,7 @@ class FreshBooksBackend(models.Model):
     )
     payment_journal_id = fields.Many2one(
         "account.journal",
+        "Payment journal",
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
         help="Where FreshBooks payments are booked (the company's first bank journal when "
         "empty).",

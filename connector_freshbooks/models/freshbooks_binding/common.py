@@ -29,6 +29,7 @@ class FreshBooksBinding(models.AbstractModel):
         related="backend_id.company_id", string="FreshBooks company", store=True, index=True
     )
     review_reason = fields.Text(
+        "To review",
         readonly=True,
         help="Why a person should look at this record (set by the import, cleared when a "
         "later import finds nothing to say).",

@@ -33,9 +33,10 @@ class SmartBillAccountMove(models.Model):
     document_id = fields.Many2one("smartbill.document", "e-Factura file", readonly=True)
     totals_state = fields.Selection(
         [("ok", "Equal to the e-Factura"), ("mismatch", "Differs from the e-Factura")],
+        "Totals",
         readonly=True,
     )
-    totals_message = fields.Text(readonly=True)
+    totals_message = fields.Text("Totals difference", readonly=True)
     stated_vat_message = fields.Text(
         "VAT as stated",
         readonly=True,
@@ -43,7 +44,9 @@ class SmartBillAccountMove(models.Model):
         "document's own (backend setting *Book the VAT the document states*).",
     )
     review_message = fields.Text(
-        readonly=True, help="SmartBill re-issued this posted document with other content."
+        "To review",
+        readonly=True,
+        help="SmartBill re-issued this posted document with other content.",
     )
     credited_ref = fields.Char(
         "Credits",

@@ -11,7 +11,7 @@ class SmartBillProductProduct(models.Model):
     _inherit = "smartbill.binding"
     _inherits = {"product.product": "odoo_id"}
     _description = "SmartBill Product"
-    _sync_entity = "products"
+    _sync_entity, _sync_label = "products", "Products"
 
     odoo_id = fields.Many2one(
         "product.product", "Odoo product", required=True, ondelete="cascade", index=True

@@ -14,7 +14,7 @@ class SmartBillResPartner(models.Model):
     _inherit = "smartbill.binding"
     _inherits = {"res.partner": "odoo_id"}
     _description = "SmartBill Partner"
-    _sync_entity = "partners"
+    _sync_entity, _sync_label = "partners", "Partners"
 
     odoo_id = fields.Many2one(
         "res.partner", "Partner", required=True, ondelete="cascade", index=True

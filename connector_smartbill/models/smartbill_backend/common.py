@@ -103,11 +103,11 @@ class SmartBillBackend(models.Model):
         readonly=True,
         copy=False,
     )
-    connection_message = fields.Text(readonly=True, copy=False)
+    connection_message = fields.Text("Connection answer", readonly=True, copy=False)
     connection_refused = fields.Boolean(
         readonly=True, copy=False, help="SmartBill refused the e-mail and token, or the CIF."
     )
-    connection_checked_at = fields.Datetime(readonly=True, copy=False)
+    connection_checked_at = fields.Datetime("Connection checked", readonly=True, copy=False)
     entity_ids = fields.One2many(
         "smartbill.backend.entity", "backend_id", "What is synchronised", readonly=True
     )

@@ -77,7 +77,7 @@ class SmartBillReconciliation(models.Model):
     # the differences
     untaxed_difference = fields.Monetary(readonly=True)
     tax_difference = fields.Monetary("VAT difference", readonly=True)
-    paid_difference = fields.Monetary(readonly=True)
+    paid_difference = fields.Monetary("Paid difference", readonly=True)
     difference_count = fields.Integer(
         help="Documents that differ or are not in Odoo, moves without a SmartBill "
         "document, and numbers without e-Factura.",

@@ -19,7 +19,7 @@ class SmartBillSeries(models.Model):
     _description = "SmartBill Series"
     _order = "series_type, name"
     _import_priority = 5
-    _sync_entity = "series"
+    _sync_entity, _sync_label = "series", "Series"
     _smartbill_source = "v1"
 
     name = fields.Char(required=True, readonly=True)

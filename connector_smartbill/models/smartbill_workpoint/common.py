@@ -16,7 +16,7 @@ class SmartBillWorkpoint(models.Model):
     _description = "SmartBill Workpoint"
     _order = "name"
     _import_priority = 5
-    _sync_entity = "workpoints"
+    _sync_entity, _sync_label = "workpoints", "Workpoints"
 
     name = fields.Char(required=True)
     description = fields.Char()

@@ -26,7 +26,7 @@ registry.category("web_tour.tours").add("smartbill_import_now", {
         {
             content: "Import partners now, from their row in what the backend synchronises",
             trigger:
-                ".o_field_widget[name='entity_ids'] tr:contains('SmartBill Partner') button[name='action_sync_now']",
+                ".o_field_widget[name='entity_ids'] tr:contains('Partners') button[name='action_sync_now']",
             run: "click",
         },
         {
