@@ -57,8 +57,25 @@ registry.category("web_tour.tours").add("smartbill_dashboard", {
             trigger: ".o_field_widget[name='failed_job_count'] span:contains('0')",
         },
         {
+            content: "The rate limit's figures are on the technical tab",
+            trigger: ".o_notebook a[name='credentials']",
+            run: "click",
+        },
+        {
             content: "V3 reads left in the window are shown",
             trigger: ".o_field_widget[name='v3_calls_left'] span",
+        },
+        {
+            content: "Back to the synchronisation tab for the screenshot",
+            trigger: ".o_notebook a[name='sync']",
+            run: "click",
+        },
+        {
+            content: "What the backend synchronises is shown; back to the top",
+            trigger: ".o_field_widget[name='entity_ids'] tr:contains('Partners')",
+            run() {
+                document.querySelector(".o_content").scrollTo(0, 0);
+            },
         },
     ],
 });
