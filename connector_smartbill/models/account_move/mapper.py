@@ -104,7 +104,7 @@ class AccountMoveImportMapper(Component):
         series = self.options.series
         if not series:
             return {"journal_id": self._default_journal(self.options.use).id}
-        journal = self._legal_journal(series, doc, self._move_type(doc))
+        journal = self._legal_journal(series, doc)
         return {"journal_id": journal.id, "name": doc.id, "payment_reference": doc.id}
 
     @mapping
@@ -142,7 +142,7 @@ class AccountMoveImportMapper(Component):
     def _move_type(self, doc):
         return MOVE_TYPES[self.options.use, doc.is_refund]
 
-    def _legal_journal(self, series, doc, move_type):
+    def _legal_journal(self, series, doc):
         """The journal where ``doc`` is named with its legal number: its series' own, or
         the series' second journal when a document of the other kind (an invoice and a
         credit note numbered alike) has that number there. A number that a document of
@@ -150,7 +150,8 @@ class AccountMoveImportMapper(Component):
         own = self.binder_for().to_internal(self.options.external_id).odoo_id
         journal = series.journal_id or self._default_journal("sale")
         holder = self._holder_of_name(journal, doc.id, own)
-        if holder and holder.move_type.endswith("_refund") != move_type.endswith("_refund"):
+        refund = self._move_type(doc).endswith("_refund")
+        if holder and holder.move_type.endswith("_refund") != refund:
             journal = series._second_journal()
             holder = self._holder_of_name(journal, doc.id, own)
         if holder:
@@ -208,7 +209,7 @@ class AccountMoveImportMapper(Component):
             label = f"{label}\n{line.quantity} x {price}"
             quantity, price = Decimal(1 if gross >= 0 else -1), abs(gross)
         common = {
-            "tax_ids": [Command.set(self._tax(doc, line.tax_category, line.tax_percent).ids)],
+            "tax_ids": [Command.set(self._line_tax(doc, line.tax_category, line.tax_percent).ids)],
             "analytic_distribution": {str(analytic.id): 100} if analytic else False,
         }
         values = [
@@ -238,7 +239,7 @@ class AccountMoveImportMapper(Component):
 
     def _allowance_values(self, doc, line_id, allowance, sign, analytic):
         """A document-level allowance (discount) or charge as a line of its own."""
-        tax = self._tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0)
+        tax = self._line_tax(doc, allowance.tax_category or "S", allowance.tax_percent or 0)
         return {
             "name": allowance.reason or self.env._("Discount"),
             "quantity": float(sign),
@@ -256,12 +257,8 @@ class AccountMoveImportMapper(Component):
             lookups[key] = find()
         return lookups[key]
 
-    def _tax(self, doc, category, percent, use=None, non_deductible=None):
-        """The Odoo tax of a VAT category and rate on ``doc``'s date (the VAT mapping);
-        ``use`` and ``non_deductible`` are the options' unless given."""
-        use = use or self.options.use
-        if non_deductible is None:
-            non_deductible = self.options.non_deductible
+    def _tax(self, doc, category, percent, use, non_deductible):
+        """The Odoo tax of a VAT category and rate on ``doc``'s date (the VAT mapping)."""
         return self._lookup(
             ("tax", doc.issue_date, category, percent, use, non_deductible),
             lambda: self.env["smartbill.tax.map"].tax_for(
@@ -273,6 +270,10 @@ class AccountMoveImportMapper(Component):
                 non_deductible=non_deductible,
             ),
         )
+
+    def _line_tax(self, doc, category, percent):
+        """The tax of one of ``doc``'s lines, for its direction and supplier."""
+        return self._tax(doc, category, percent, self.options.use, self.options.non_deductible)
 
     def _uom(self, code):
         """The Odoo unit of a UN/ECE unit code, none for a code Odoo has no unit of."""
