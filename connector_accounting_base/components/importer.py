@@ -101,6 +101,11 @@ class ConnectorRecordImporter(AbstractComponent):
     def _import_dependencies(self):
         """Import the records this one points to (synchronously, in this job)."""
 
+    def _prefetch(self, records):
+        """Read at once what the imports of a page's ``records`` (as the source's list
+        gave them) will read, so that each record finds it in the transaction's cache:
+        one query for the page where each record would make its own."""
+
     def _when_gone(self):
         """The record no longer exists at the source; returns what the job tells."""
         return f"{self.external_id} no longer exists in {self._source}: nothing imported."

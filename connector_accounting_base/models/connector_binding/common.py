@@ -41,10 +41,12 @@ class BindingPages(Pages):
         return self.model._import_record(self.backend, external_id, record, run=self.run)
 
     def import_here(self, items):
-        if not self.model._import_together:
-            return super().import_here(items)
         with self.backend.work_on(self.model._name, run=self.run) as work:
-            return self.import_together(items, work)
+            records = [record for _external_id, record in items if record is not None]
+            work.component(usage="record.importer")._prefetch(records)
+            if self.model._import_together:
+                return self.import_together(items, work)
+        return super().import_here(items)
 
     def prepare(self, importer, item):
         return importer._prepare(item[0], record=item[1])

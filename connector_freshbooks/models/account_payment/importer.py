@@ -53,6 +53,18 @@ class Settlement:
     def _import_dependencies(self):
         self._import_dependency(self.external_record["invoiceid"], "freshbooks.account.move")
 
+    def _prefetch(self, records):
+        """The invoices a page settles and their journal items, read for the page."""
+        invoices = self.env["freshbooks.account.move"].search(
+            [
+                ("backend_id", "=", self.backend_record.id),
+                ("external_id", "in", [str(record.get("invoiceid")) for record in records]),
+            ]
+        )
+        moves = invoices.odoo_id
+        moves.fetch(["state", "name", "company_id", "currency_id", "commercial_partner_id"])
+        moves.line_ids.fetch(["account_type", "account_id", "reconciled"])
+
     def _active(self):
         return int(self.external_record.get("vis_state") or ACTIVE) == ACTIVE
 
