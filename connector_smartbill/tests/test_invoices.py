@@ -483,6 +483,10 @@ class TestSpv(RomanianCompanyCase):
         self.assertEqual(refusal.state, "failed")
         self.assertIn("ANAF refused the invoice", refusal.message)
         self.assertIn("BR-RO-010", refusal.message)
+        self.assertIn("Correct the invoice in SmartBill", refusal.message)  # what to do
+        # no Retry on its form, and the backend's Retry failed does not count it
+        self.assertFalse(refusal.retriable)
+        self.assertLess(self.backend.retry_document_count, self.backend.failed_document_count)
         said = refusal.action_retry()["params"]  # nothing to import: it says why
         self.assertEqual(said["type"], "warning")
         self.assertIn("cannot be retried: ANAF's refusal", said["message"])

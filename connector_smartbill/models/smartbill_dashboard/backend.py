@@ -95,14 +95,10 @@ class SmartBillBackend(models.Model):
     def action_retry_failed(self):
         """Requeue every failed job and import every failed document again."""
         jobs = self._retry_failed_jobs()
-        documents = self.env["smartbill.document"].search(
-            [
-                ("backend_id", "in", self.ids),
-                ("state", "=", "failed"),
-                "|",
-                ("attachment_id", "!=", False),
-                ("unread", "=", True),  # its source could not give it: fetched again
-            ]
+        documents = (
+            self.env["smartbill.document"]
+            .search([("backend_id", "in", self.ids), ("state", "=", "failed")])
+            .filtered("retriable")  # not ANAF's refusals: they hold no invoice
         )
         documents.action_retry()
         return self._notify_queued(

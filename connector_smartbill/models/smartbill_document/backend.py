@@ -75,6 +75,11 @@ class SmartBillBackend(models.Model):
     document_ids = fields.One2many("smartbill.document", "backend_id", "e-Factura files")
     invoice_count = fields.Integer(compute="_compute_document_counts")
     failed_document_count = fields.Integer("Failed documents", compute="_compute_document_counts")
+    retry_document_count = fields.Integer(
+        "Failed documents to retry",
+        compute="_compute_document_counts",
+        help="Failed documents Retry can import again (ANAF's refusals cannot be).",
+    )
     mismatch_count = fields.Integer("Totals mismatches", compute="_compute_document_counts")
     stated_vat_count = fields.Integer(
         "Booked with their stated VAT", compute="_compute_document_counts"
@@ -120,9 +125,9 @@ class SmartBillBackend(models.Model):
             backend.stated_vat_count = moves.search_count(
                 [*domain, ("stated_vat_message", "!=", False)]
             )
-            backend.failed_document_count = self.env["smartbill.document"].search_count(
-                [*domain, ("state", "=", "failed")]
-            )
+            failed = self.env["smartbill.document"].search([*domain, ("state", "=", "failed")])
+            backend.failed_document_count = len(failed)
+            backend.retry_document_count = len(failed.filtered("retriable"))
 
     def _sync_entities(self):
         return {**super()._sync_entities(), "documents": self.env._("e-Factura documents")}

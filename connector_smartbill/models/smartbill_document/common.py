@@ -86,6 +86,11 @@ class SmartBillDocument(models.Model):
         readonly=True, help="Its source could not give it: Retry fetches it again."
     )
     move_id = fields.Many2one("account.move", "Invoice", readonly=True)
+    retriable = fields.Boolean(
+        compute="_compute_retriable",
+        help="Failed, and Retry can do something: import its file again or fetch it again "
+        "from its source (an ANAF refusal holds no invoice to import).",
+    )
 
     _sha_uniq = models.Constraint(
         "unique(backend_id, sha256)", "This e-Factura file is already stored for this backend."
@@ -208,11 +213,19 @@ class SmartBillDocument(models.Model):
         attachment.res_id = document.id
         return document, True
 
+    @api.depends("state", "attachment_id", "unread")
+    def _compute_retriable(self):
+        for document in self:
+            document.retriable = document.state == "failed" and bool(
+                document.attachment_id or document.unread
+            )
+
     @api.model
     @api.private
     def create_refusal(self, backend, message, content):
         """An SPV "ERORI FACTURA" message: ANAF refused an invoice. Kept as a failed
-        document with ANAF's messages, so that someone looks at it in SmartBill."""
+        document with ANAF's messages and what to do, so that someone corrects it in
+        SmartBill (nothing here can retry it)."""
         reason = self.env._(
             "ANAF refused the invoice uploaded as %s, without an error file.",
             message["id_solicitare"],
@@ -222,6 +235,10 @@ class SmartBillDocument(models.Model):
                 parse(xml)
         except EFacturaError as err:  # ANAF's reasons (AnafRefusalError), or why not
             reason = str(err)
+        reason += " " + self.env._(
+            "Correct the invoice in SmartBill and send it to ANAF again; the next SPV "
+            "import reads ANAF's new answer."
+        )
         return self.create(
             {
                 "name": f"{message['id_solicitare']}-erori.zip",
