@@ -8,7 +8,8 @@ authorize page, then: the first load, a few invoices as booked (a discount, two 
 currencies at their rates, FreshBooks' numbers as names), the same again (nothing
 created), the webhooks registered and a change delivered by one, a change whose webhook
 never came caught by the poll, an invoice and a credit note made through FreshBooks' API
-reaching Odoo by webhook and the credit applied, a partner pushed from Odoo, and the
+reaching Odoo by webhook and the credit applied, a partner pushed from Odoo (and
+FreshBooks' webhook of it read back unchanged), and the
 reconciliation per currency, each printed from Odoo's sync runs as SmartBill's demo prints
 them.
 """
@@ -16,6 +17,7 @@ them.
 import argparse
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -317,10 +319,20 @@ def scenario(registry, sim, backend_id):
         lambda b: made.update(zip(("credit", "invoice"), credit_applied(sim), strict=True)),
     )
     results.append(credit_settled(registry, made["credit"], made["invoice"]))
+    delivered = len(sim.deliveries)
     step("A partner pushed from Odoo", push)
     made = [c for c in dataset.clients.values() if c.get("email") == "ap@odoo-first.example.com"]
     print(f"  FreshBooks clients with its email: {len(made)}")
     results.append(len(made) == 1)
+
+    def delivery(_backend):
+        """FreshBooks sends the webhook of the client it created after answering."""
+        deadline = time.monotonic() + 10
+        while len(sim.deliveries) == delivered and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    echo = step("FreshBooks' webhook of the pushed client, read back", delivery)
+    results.append(not any(row["created"] for row in echo))
     results.append(reconciliation(registry, backend_id))
     return all(results)
 
