@@ -220,6 +220,13 @@ class SmartBillDocument(models.Model):
                 document.attachment_id or document.unread
             )
 
+    def _refusal_advice(self):
+        """What to do about ANAF's refusal of an upload (nothing here can retry it)."""
+        return self.env._(
+            "Correct the invoice in SmartBill and send it to ANAF again; the next SPV "
+            "import reads ANAF's new answer."
+        )
+
     @api.model
     @api.private
     def create_refusal(self, backend, message, content):
@@ -235,10 +242,7 @@ class SmartBillDocument(models.Model):
                 parse(xml)
         except EFacturaError as err:  # ANAF's reasons (AnafRefusalError), or why not
             reason = str(err)
-        reason += " " + self.env._(
-            "Correct the invoice in SmartBill and send it to ANAF again; the next SPV "
-            "import reads ANAF's new answer."
-        )
+        reason += " " + self._refusal_advice()
         return self.create(
             {
                 "name": f"{message['id_solicitare']}-erori.zip",
@@ -327,9 +331,9 @@ class SmartBillDocument(models.Model):
             said.append(
                 self.env._(
                     "%(count)s cannot be retried: ANAF's refusal of an upload holds no invoice "
-                    "to import. Correct the invoice in SmartBill and send it to ANAF again; "
-                    "the next SPV import reads ANAF's new answer.",
+                    "to import. %(advice)s",
                     count=len(refusals),
+                    advice=self._refusal_advice(),
                 )
             )
         return {
